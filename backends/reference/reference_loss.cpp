@@ -1,0 +1,107 @@
+// Reference fused losses: loss, gradient of the batch mean, and metric sums in one pass.
+#include <cmath>
+#include <stdexcept>
+
+#include "backends/reference/reference_backend.hpp"
+#include "backends/reference/typed.hpp"
+
+namespace nnrun {
+using reference::dispatch_float;
+using reference::ptr;
+
+namespace {
+void check_metrics(Tensor metrics) {
+  if (metrics.dtype != DType::f64 || metrics.size() < kMetricSlots)
+    throw std::invalid_argument("loss: metrics must be an f64 tensor of kMetricSlots values");
+}
+}  // namespace
+
+void ReferenceBackend::softmax_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
+                                             Tensor metrics) {
+  check_metrics(metrics);
+  const std::int64_t n = logits.rows, c = logits.cols;
+  if (labels.size() != n) throw std::invalid_argument("softmax_cross_entropy: labels size");
+  const auto* y = ptr<const std::int32_t>(labels);
+  double* m = ptr<double>(metrics);
+  dispatch_float(logits.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    const T* z = ptr<T>(logits);
+    T* dz = dlogits.empty() ? nullptr : ptr<T>(dlogits);
+    double loss_sum = 0, correct = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const T* row = z + i * c;
+      std::int64_t argmax = 0;
+      for (std::int64_t j = 1; j < c; ++j)
+        if (row[j] > row[argmax]) argmax = j;
+      const T max = row[argmax];
+      T sum = 0;
+      for (std::int64_t j = 0; j < c; ++j) sum += std::exp(row[j] - max);
+      const T log_sum = std::log(sum);
+      loss_sum += static_cast<double>(log_sum + max - row[y[i]]);
+      correct += argmax == y[i] ? 1.0 : 0.0;
+      if (dz) {
+        for (std::int64_t j = 0; j < c; ++j) {
+          const T p = std::exp(row[j] - max - log_sum);
+          dz[i * c + j] = (p - (j == y[i] ? T(1) : T(0))) / T(n);
+        }
+      }
+    }
+    m[kLossSum] += loss_sum;
+    m[kCorrect] += correct;
+    m[kSamples] += static_cast<double>(n);
+  });
+}
+
+void ReferenceBackend::sigmoid_binary_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
+                                                    Tensor metrics) {
+  check_metrics(metrics);
+  const std::int64_t n = logits.rows;
+  if (logits.cols != 1 || labels.size() != n)
+    throw std::invalid_argument("sigmoid_binary_cross_entropy: shape mismatch");
+  const auto* y = ptr<const std::int32_t>(labels);
+  double* m = ptr<double>(metrics);
+  dispatch_float(logits.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    const T* z = ptr<T>(logits);
+    T* dz = dlogits.empty() ? nullptr : ptr<T>(dlogits);
+    double loss_sum = 0, correct = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const T x = z[i], t = T(y[i]);
+      // max(x, 0) - x t + log(1 + exp(-|x|)): stable for large |x|.
+      loss_sum += static_cast<double>(std::max(x, T(0)) - x * t + std::log1p(std::exp(-std::abs(x))));
+      correct += (x > 0 ? 1 : 0) == y[i] ? 1.0 : 0.0;
+      if (dz) dz[i] = (T(1) / (T(1) + std::exp(-x)) - t) / T(n);
+    }
+    m[kLossSum] += loss_sum;
+    m[kCorrect] += correct;
+    m[kSamples] += static_cast<double>(n);
+  });
+}
+
+void ReferenceBackend::mean_squared_error(Tensor pred, Tensor targets, Tensor dpred,
+                                          Tensor metrics) {
+  check_metrics(metrics);
+  const std::int64_t n = pred.rows, k = pred.cols;
+  if (targets.rows != n || targets.cols != k || targets.dtype != pred.dtype)
+    throw std::invalid_argument("mean_squared_error: shape mismatch");
+  double* m = ptr<double>(metrics);
+  dispatch_float(pred.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    const T *p = ptr<T>(pred), *t = ptr<T>(targets);
+    T* dp = dpred.empty() ? nullptr : ptr<T>(dpred);
+    double loss_sum = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      T row_sum = 0;
+      for (std::int64_t j = 0; j < k; ++j) {
+        const T d = p[i * k + j] - t[i * k + j];
+        row_sum += d * d;
+        if (dp) dp[i * k + j] = T(2) * d / T(n * k);
+      }
+      loss_sum += static_cast<double>(row_sum / T(k));
+    }
+    m[kLossSum] += loss_sum;
+    m[kSamples] += static_cast<double>(n);
+  });
+}
+
+}  // namespace nnrun

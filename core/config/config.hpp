@@ -1,0 +1,104 @@
+// The typed, fully resolved configuration. The loader (config_loader.hpp) fills it from YAML
+// using the schema table (schema.hpp); nothing downstream sees YAML nodes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/backend.hpp"
+
+namespace nnrun {
+
+enum class LossKind { cross_entropy, binary_cross_entropy, mse };
+enum class OptimizerKind { sgd, adam };
+enum class Normalization { none, standard, minmax, scale };
+enum class MonitorMode { auto_, min, max };
+
+struct InitSpec {
+  enum class Kind { he_uniform, he_normal, xavier_uniform, xavier_normal, normal } kind =
+      Kind::he_uniform;
+  double std = 0.01;  // for `normal(std)`
+};
+
+struct DataSource {
+  std::string format = "csv";  // csv (later: idx, synthetic)
+  std::string path;            // absolute, resolved against the config file's folder
+  std::string label;           // column name or 0-based index as text; default: last column
+};
+
+struct ValidationSpec {
+  double split = 0.2;  // fraction of train held out (stratified for classification)
+  bool stratify = true;
+};
+
+struct DataConfig {
+  DataSource train;
+  ValidationSpec validation;
+  Normalization normalize = Normalization::standard;
+  double scale = 255.0;  // for normalize: scale
+};
+
+struct LayerConfig {
+  std::string type = "dense";  // dense
+  std::int64_t units = 0;
+  ActivationParams activation;
+  std::optional<InitSpec> init;  // per-layer override of model.init
+};
+
+struct ModelConfig {
+  std::vector<LayerConfig> layers;
+  InitSpec init;
+};
+
+struct OptimizerConfig {
+  OptimizerKind type = OptimizerKind::adam;
+  double lr = 0.001;
+  double weight_decay = 0.0;
+  double momentum = 0.0;  // sgd
+  bool nesterov = false;  // sgd
+  double beta1 = 0.9;     // adam
+  double beta2 = 0.999;   // adam
+  double eps = 1e-8;      // adam
+};
+
+struct TrainingConfig {
+  std::int64_t epochs = 100;
+  std::int64_t batch_size = 32;
+  bool shuffle = true;
+};
+
+struct EarlyStoppingConfig {
+  bool enabled = false;
+  std::string monitor = "val_loss";
+  MonitorMode mode = MonitorMode::auto_;
+  std::int64_t patience = 10;
+  double min_delta = 0.0;
+  bool restore_best = true;
+};
+
+struct CheckpointConfig {
+  std::string dir;  // run directory; default runs/<name>, relative to the cwd
+  std::string monitor = "val_loss";
+  bool save_best = true;
+  bool save_last = true;
+};
+
+struct Config {
+  std::string source_file;  // the YAML file this came from (for messages)
+  std::string name;
+  std::uint64_t seed = 42;
+  std::string backend = "auto";  // auto | cpu | cuda | reference
+  std::int64_t threads = 0;      // 0 = all cores
+  std::string precision = "f32";
+  DataConfig data;
+  ModelConfig model;
+  LossKind loss = LossKind::cross_entropy;
+  OptimizerConfig optimizer;
+  TrainingConfig training;
+  EarlyStoppingConfig early_stopping;
+  CheckpointConfig checkpoint;
+};
+
+}  // namespace nnrun

@@ -1,0 +1,3 @@
+// doctest's main for the one test program; ctest runs each test case separately.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
