@@ -27,7 +27,8 @@ class Philox {
       const std::uint64_t p0 = std::uint64_t{0xD2511F53u} * ctr[0];
       const std::uint64_t p1 = std::uint64_t{0xCD9E8D57u} * ctr[2];
       ctr = {static_cast<std::uint32_t>(p1 >> 32) ^ ctr[1] ^ key[0], static_cast<std::uint32_t>(p1),
-             static_cast<std::uint32_t>(p0 >> 32) ^ ctr[3] ^ key[1], static_cast<std::uint32_t>(p0)};
+             static_cast<std::uint32_t>(p0 >> 32) ^ ctr[3] ^ key[1],
+             static_cast<std::uint32_t>(p0)};
       key[0] += 0x9E3779B9u;
       key[1] += 0xBB67AE85u;
     }

@@ -1,0 +1,91 @@
+// nnrun's command line: parses arguments with CLI11 and maps errors to exit codes
+// (0 success, 1 runtime failure, 2 usage/config/data error). Nothing else lives here.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "core/errors.hpp"
+#include "core/version.hpp"
+
+namespace {
+
+using nnrun::ExitCode;
+
+int code(ExitCode c) {
+  return static_cast<int>(c);
+}
+
+// Shortcut flags become --set overrides so that one schema validates everything.
+void add_shortcut(CLI::App* cmd, std::vector<std::string>& overrides, const std::string& flag,
+                  const std::string& key, const std::string& help) {
+  cmd->add_option_function<std::string>(
+      flag, [&overrides, key](const std::string& v) { overrides.push_back(key + "=" + v); }, help);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nnrun: train fully-connected neural networks described in YAML"};
+  app.set_version_flag("--version", std::string("nnrun ") + nnrun::kVersion);
+  app.require_subcommand(1);
+
+  nnrun::app::TrainOptions train;
+  auto* train_cmd = app.add_subcommand("train", "Train a network from a YAML config");
+  train_cmd->add_option("config", train.config_path, "YAML config file")->required();
+  train_cmd->add_option("--set", train.overrides, "Override a config key: KEY=VALUE (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_shortcut(train_cmd, train.overrides, "--epochs", "training.epochs",
+               "Same as --set training.epochs=N");
+  add_shortcut(train_cmd, train.overrides, "--seed", "seed", "Same as --set seed=N");
+  add_shortcut(train_cmd, train.overrides, "--threads", "threads", "Same as --set threads=N");
+  add_shortcut(train_cmd, train.overrides, "--backend", "backend", "auto | cpu | cuda | reference");
+  add_shortcut(train_cmd, train.overrides, "--run-dir", "checkpoint.dir", "Run directory");
+  train_cmd->add_flag("--quiet,-q", train.quiet,
+                      "Print nothing but errors (train.log still gets it all)");
+
+  nnrun::app::EvalOptions eval;
+  auto* eval_cmd = app.add_subcommand("eval", "Evaluate a checkpoint on its validation split");
+  eval_cmd->add_option("checkpoint", eval.checkpoint_path, "Checkpoint file")->required();
+  eval_cmd->add_option("--split", eval.split, "train | val")->capture_default_str();
+  eval_cmd->add_option("--backend", eval.backend, "auto | cpu | cuda | reference")
+      ->capture_default_str();
+  eval_cmd->add_flag("--json", eval.json, "Print JSON");
+
+  nnrun::app::CheckOptions check;
+  auto* check_cmd = app.add_subcommand("check", "Validate a config and print the model summary");
+  check_cmd->add_option("config", check.config_path, "YAML config file")->required();
+  check_cmd->add_option("--set", check.overrides, "Override a config key: KEY=VALUE (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return code(ExitCode::usage);
+  }
+
+  try {
+    if (*train_cmd) return nnrun::app::run_train(train);
+    if (*eval_cmd) return nnrun::app::run_eval(eval);
+    if (*check_cmd) return nnrun::app::run_check(check);
+  } catch (const nnrun::InputError& e) {
+    std::fflush(stdout);
+    std::cerr << e.what() << "\n";
+    return code(ExitCode::usage);
+  } catch (const nnrun::RuntimeFailure& e) {
+    std::fflush(stdout);
+    std::cerr << "error: " << e.what() << "\n";
+    return code(ExitCode::runtime);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory\n";
+    return code(ExitCode::runtime);
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return code(ExitCode::runtime);
+  }
+  return code(ExitCode::usage);
+}

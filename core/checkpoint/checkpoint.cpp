@@ -1,0 +1,99 @@
+// Checkpoint serialization: magic, version, YAML header, raw f32 tensors, crc32 trailer.
+#include "core/checkpoint/checkpoint.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "core/checkpoint/atomic_file.hpp"
+#include "core/checkpoint/crc32.hpp"
+#include "core/errors.hpp"
+
+namespace nnrun {
+namespace {
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+std::string header_yaml(const Checkpoint& c) {
+  YAML::Emitter e;
+  e.SetDoublePrecision(17);
+  e << YAML::BeginMap;
+  e << YAML::Key << "format" << YAML::Value << "nnrun-checkpoint";
+  e << YAML::Key << "format_version" << YAML::Value << c.format_version;
+  e << YAML::Key << "nnrun_version" << YAML::Value << c.nnrun_version;
+  e << YAML::Key << "backend" << YAML::Value << c.backend;
+  e << YAML::Key << "epoch" << YAML::Value << c.epoch;
+  e << YAML::Key << "step" << YAML::Value << c.step;
+  e << YAML::Key << "task" << YAML::Value
+    << (c.task == Task::classification ? "classification" : "regression");
+  e << YAML::Key << "input_width" << YAML::Value << c.input_width;
+  e << YAML::Key << "feature_names" << YAML::Value << YAML::Flow << c.feature_names;
+  e << YAML::Key << "class_names" << YAML::Value << YAML::Flow << c.class_names;
+  e << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
+  for (const auto& [name, value] : c.metrics) e << YAML::Key << name << YAML::Value << value;
+  e << YAML::EndMap;
+  e << YAML::Key << "tensors" << YAML::Value << YAML::BeginSeq;
+  std::int64_t offset = 0;
+  for (const CheckpointTensor& t : c.tensors) {
+    e << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.name << YAML::Key
+      << "dtype" << YAML::Value << "f32" << YAML::Key << "rows" << YAML::Value << t.rows
+      << YAML::Key << "cols" << YAML::Value << t.cols << YAML::Key << "offset" << YAML::Value
+      << offset << YAML::EndMap;
+    offset += t.rows * t.cols * 4;
+  }
+  e << YAML::EndSeq;
+  e << YAML::Key << "config" << YAML::Value << YAML::Literal << c.config_yaml;
+  e << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace
+
+const CheckpointTensor* Checkpoint::find(const std::string& name) const {
+  for (const CheckpointTensor& t : tensors)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+const CheckpointTensor& Checkpoint::require(const std::string& name,
+                                            const std::string& path) const {
+  if (const CheckpointTensor* t = find(name)) return *t;
+  throw InputError(path + ": checkpoint has no tensor '" + name + "'");
+}
+
+std::string serialize_checkpoint(const Checkpoint& c) {
+  static_assert(sizeof(float) == 4);
+  const std::string header = header_yaml(c);
+  std::string out(kCheckpointMagic, sizeof kCheckpointMagic);
+  put_u32(out, c.format_version);
+  put_u32(out, static_cast<std::uint32_t>(header.size()));
+  out += header;
+  for (const CheckpointTensor& t : c.tensors) {
+    if (static_cast<std::int64_t>(t.values.size()) != t.rows * t.cols)
+      throw std::logic_error("checkpoint tensor " + t.name + ": size does not match its shape");
+    // The format is little-endian f32; every platform nnrun targets is little-endian.
+    out.append(reinterpret_cast<const char*>(t.values.data()), t.values.size() * 4);
+  }
+  put_u32(out, crc32_of(out.data(), out.size()));
+  return out;
+}
+
+void save_checkpoint(const std::string& path, const Checkpoint& c) {
+  write_file_atomically(path, serialize_checkpoint(c));
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open checkpoint: " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": cannot read checkpoint");
+  return parse_checkpoint(buffer.str(), path);
+}
+
+}  // namespace nnrun

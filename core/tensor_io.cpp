@@ -1,0 +1,71 @@
+// Host <-> backend transfers with dtype conversion.
+#include "core/tensor_io.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace nnrun {
+namespace {
+
+template <typename From>
+void upload_converted(Backend& backend, Tensor dst, std::span<const From> values) {
+  if (static_cast<std::int64_t>(values.size()) != dst.size())
+    throw std::invalid_argument("upload_values: size mismatch");
+  switch (dst.dtype) {
+    case DType::f32: {
+      std::vector<float> host(values.begin(), values.end());
+      backend.upload(dst, host.data());
+      return;
+    }
+    case DType::f64: {
+      std::vector<double> host(values.begin(), values.end());
+      backend.upload(dst, host.data());
+      return;
+    }
+    case DType::i32: {
+      std::vector<std::int32_t> host(values.begin(), values.end());
+      backend.upload(dst, host.data());
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void upload_values(Backend& backend, Tensor dst, std::span<const double> values) {
+  upload_converted(backend, dst, values);
+}
+void upload_values(Backend& backend, Tensor dst, std::span<const float> values) {
+  upload_converted(backend, dst, values);
+}
+void upload_values(Backend& backend, Tensor dst, std::span<const std::int32_t> values) {
+  upload_converted(backend, dst, values);
+}
+
+std::vector<double> download_values(Backend& backend, Tensor src) {
+  std::vector<char> raw(src.bytes());
+  backend.download(src, raw.data());
+  std::vector<double> out(static_cast<std::size_t>(src.size()));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    switch (src.dtype) {
+      case DType::f32: {
+        float v;
+        std::memcpy(&v, raw.data() + i * 4, 4);
+        out[i] = v;
+        break;
+      }
+      case DType::f64:
+        std::memcpy(&out[i], raw.data() + i * 8, 8);
+        break;
+      case DType::i32: {
+        std::int32_t v;
+        std::memcpy(&v, raw.data() + i * 4, 4);
+        out[i] = v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace nnrun

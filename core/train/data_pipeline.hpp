@@ -1,0 +1,22 @@
+// From a config to ready-to-use host data: load, split, fit normalization on the training
+// split only, apply it to both splits. Train and eval share this, so eval sees the same split.
+#pragma once
+
+#include <optional>
+
+#include "core/config/config.hpp"
+#include "core/data/dataset.hpp"
+#include "core/data/normalizer.hpp"
+
+namespace nnrun {
+
+struct PreparedData {
+  Dataset train;
+  Dataset validation;
+  Normalizer normalizer;
+};
+
+// With `stored`, that normalizer is applied instead of fitting one (eval from a checkpoint).
+PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored = {});
+
+}  // namespace nnrun

@@ -1,0 +1,80 @@
+// metrics.csv and summary.json writers.
+#include "core/train/run_files.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "core/checkpoint/atomic_file.hpp"
+#include "core/errors.hpp"
+#include "core/train/trainer.hpp"
+#include "core/util/json_writer.hpp"
+#include "core/version.hpp"
+
+namespace nnrun {
+
+std::string format_metric(double value) {
+  if (std::isnan(value)) return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", value);
+  return buf;
+}
+
+MetricsCsv::MetricsCsv(const std::string& path) : path_(path) {
+  file_ = std::fopen(path.c_str(), "w");
+  if (!file_) throw RuntimeFailure(path + ": cannot create: " + std::strerror(errno));
+  std::fprintf(file_, "%s\n", kHeader);
+  std::fflush(file_);
+}
+
+MetricsCsv::~MetricsCsv() {
+  if (file_) std::fclose(file_);
+}
+
+void MetricsCsv::append(const EpochRecord& r) {
+  char lr[32], seconds[32];
+  std::snprintf(lr, sizeof lr, "%.6g", r.lr);
+  std::snprintf(seconds, sizeof seconds, "%.4f", r.seconds);
+  const int n = std::fprintf(
+      file_, "%lld,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(r.epoch),
+      format_metric(r.train.loss).c_str(), format_metric(r.train.error).c_str(),
+      format_metric(r.val.loss).c_str(), format_metric(r.val.error).c_str(), lr, seconds);
+  if (n < 0 || std::fflush(file_) != 0)
+    throw RuntimeFailure(path_ + ": write failed: " + std::strerror(errno));
+}
+
+namespace {
+
+void write_epoch(JsonWriter& j, const EpochRecord& r) {
+  j.begin_object();
+  j.field("epoch", static_cast<long long>(r.epoch));
+  for (const std::string& name : monitorable_metrics()) j.field(name, metric_value(r, name));
+  j.field("lr", r.lr);
+  j.end_object();
+}
+
+}  // namespace
+
+void write_summary_json(const std::string& path, const RunFacts& f, const TrainSummary& s) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("name", f.name);
+  j.field("run_dir", f.run_dir);
+  j.field("stop_reason", s.stop_reason);
+  j.field("epochs_run", static_cast<long long>(s.epochs_run));
+  j.field("monitor", s.monitor);
+  j.field("best_epoch", static_cast<long long>(s.best_epoch));
+  j.field("best_value", s.best_value);
+  j.key("best");
+  write_epoch(j, s.best);
+  j.key("last");
+  write_epoch(j, s.last);
+  j.field("wall_seconds", s.wall_seconds);
+  j.field("backend", f.backend);
+  j.field("backend_description", f.backend_description);
+  j.key("versions").begin_object().field("nnrun", kVersion).end_object();
+  j.end_object();
+  write_file_atomically(path, j.str() + "\n");
+}
+
+}  // namespace nnrun

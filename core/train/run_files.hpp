@@ -1,0 +1,42 @@
+// The files of a run directory other than checkpoints: metrics.csv and summary.json.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "core/train/metrics.hpp"
+
+namespace nnrun {
+
+struct TrainSummary;
+
+// metrics.csv: one row per epoch, flushed as it is written so a killed run keeps its rows.
+class MetricsCsv {
+ public:
+  explicit MetricsCsv(const std::string& path);
+  ~MetricsCsv();
+  MetricsCsv(const MetricsCsv&) = delete;
+  MetricsCsv& operator=(const MetricsCsv&) = delete;
+  void append(const EpochRecord& record);
+
+  static constexpr const char* kHeader =
+      "epoch,train_loss,train_error,val_loss,val_error,lr,seconds";
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+// A metric as metrics.csv and `eval` print it: the same text for the same double.
+std::string format_metric(double value);
+
+struct RunFacts {
+  std::string name;
+  std::string run_dir;
+  std::string backend;
+  std::string backend_description;
+};
+
+void write_summary_json(const std::string& path, const RunFacts& facts, const TrainSummary& s);
+
+}  // namespace nnrun

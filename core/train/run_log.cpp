@@ -1,0 +1,43 @@
+// RunLog on spdlog: a stdout sink and a file sink, both printing the bare message.
+#include "core/train/run_log.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/errors.hpp"
+
+namespace nnrun {
+
+RunLog::RunLog(bool quiet) {
+  auto console = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  console->set_level(quiet ? spdlog::level::off : spdlog::level::info);
+  logger_ = std::make_shared<spdlog::logger>("nnrun", console);
+  logger_->set_pattern("%v");
+  logger_->set_level(spdlog::level::info);
+}
+
+RunLog::~RunLog() {
+  flush();
+}
+
+void RunLog::attach_file(const std::string& path) {
+  try {
+    auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/true);
+    file->set_pattern("%v");
+    logger_->sinks().push_back(file);
+  } catch (const spdlog::spdlog_ex& e) {
+    throw RuntimeFailure(path + ": cannot open log file: " + e.what());
+  }
+}
+
+void RunLog::line(const std::string& text) {
+  logger_->info(text);
+  logger_->flush();  // a killed run keeps everything it said
+}
+
+void RunLog::flush() {
+  logger_->flush();
+}
+
+}  // namespace nnrun

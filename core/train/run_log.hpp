@@ -1,0 +1,27 @@
+// What a run says: to the console (unless quiet) and, once the run directory exists, to
+// train.log as well, so the log is exactly what the console showed.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace nnrun {
+
+class RunLog {
+ public:
+  explicit RunLog(bool quiet);
+  ~RunLog();
+  // Starts copying every line to this file (truncated first).
+  void attach_file(const std::string& path);
+  void line(const std::string& text);
+  void flush();
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace nnrun

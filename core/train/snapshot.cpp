@@ -1,0 +1,68 @@
+// Snapshot <-> checkpoint: parameters by name, optimizer state, normalizer statistics.
+#include "core/train/snapshot.hpp"
+
+#include "core/errors.hpp"
+#include "core/tensor_io.hpp"
+#include "core/version.hpp"
+
+namespace nnrun {
+namespace {
+
+std::vector<float> to_float(const std::vector<double>& v) {
+  return {v.begin(), v.end()};
+}
+
+}  // namespace
+
+Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
+  Checkpoint c;
+  c.nnrun_version = kVersion;
+  c.backend = s.backend.name();
+  c.config_yaml = s.config_yaml;
+  c.epoch = s.record.epoch;
+  c.step = s.optimizer.steps_taken();
+  c.task = s.train.task;
+  c.input_width = s.model.input_width();
+  c.feature_names = s.train.feature_names;
+  c.class_names = s.train.class_names;
+  for (const std::string& name : monitorable_metrics())
+    c.metrics.emplace_back(name, metric_value(s.record, name));
+  c.metrics.emplace_back("lr", s.record.lr);
+
+  const std::vector<double> params = s.model.download_parameters();
+  for (const NamedParameter& p : s.model.parameter_layout()) {
+    const auto first = params.begin() + p.offset;
+    c.tensors.push_back({p.name, p.rows, p.cols, {first, first + p.rows * p.cols}});
+  }
+  for (const auto& [name, tensor] : s.optimizer.state())
+    c.tensors.push_back({"optimizer." + name, tensor.rows, tensor.cols,
+                         to_float(download_values(backend, tensor))});
+  const auto width = static_cast<std::int64_t>(s.normalizer.shift().size());
+  c.tensors.push_back({"normalizer.shift", 1, width, s.normalizer.shift()});
+  c.tensors.push_back({"normalizer.multiplier", 1, width, s.normalizer.multiplier()});
+  return c;
+}
+
+void load_parameters(const Checkpoint& c, Model& model, const std::string& path) {
+  std::vector<double> values(static_cast<std::size_t>(model.parameter_count()));
+  for (const NamedParameter& p : model.parameter_layout()) {
+    const CheckpointTensor& t = c.require(p.name, path);
+    if (t.rows != p.rows || t.cols != p.cols)
+      throw InputError(path + ": tensor '" + p.name + "' is " + std::to_string(t.rows) + "x" +
+                       std::to_string(t.cols) + " but the model needs " + std::to_string(p.rows) +
+                       "x" + std::to_string(p.cols));
+    std::copy(t.values.begin(), t.values.end(), values.begin() + p.offset);
+  }
+  model.upload_parameters(values);
+}
+
+Normalizer stored_normalizer(const Checkpoint& c, Normalization kind, const std::string& path) {
+  const CheckpointTensor& shift = c.require("normalizer.shift", path);
+  const CheckpointTensor& multiplier = c.require("normalizer.multiplier", path);
+  if (shift.values.size() != multiplier.values.size() ||
+      static_cast<std::int64_t>(shift.values.size()) != c.input_width)
+    throw InputError(path + ": normalizer statistics do not match the input width");
+  return Normalizer::from_stats(kind, shift.values, multiplier.values);
+}
+
+}  // namespace nnrun

@@ -1,0 +1,32 @@
+// Converting between live training state and Checkpoint values.
+#pragma once
+
+#include <string>
+
+#include "core/checkpoint/checkpoint.hpp"
+#include "core/data/normalizer.hpp"
+#include "core/model/model.hpp"
+#include "core/train/metrics.hpp"
+#include "core/train/optimizer.hpp"
+
+namespace nnrun {
+
+struct SnapshotSource {
+  const std::string& config_yaml;
+  const Backend& backend;
+  const Model& model;
+  const Optimizer& optimizer;
+  const Normalizer& normalizer;
+  const Dataset& train;  // for task, feature and class names
+  const EpochRecord& record;
+};
+
+Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& source);
+
+// Loads the checkpoint's parameters into a model built from its config.
+void load_parameters(const Checkpoint& checkpoint, Model& model, const std::string& path);
+// The normalizer stored in a checkpoint.
+Normalizer stored_normalizer(const Checkpoint& checkpoint, Normalization kind,
+                             const std::string& path);
+
+}  // namespace nnrun
