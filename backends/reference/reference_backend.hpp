@@ -28,8 +28,7 @@ class ReferenceBackend final : public Backend {
   void activation_backward(ActivationParams act, Tensor src, Tensor dst, Tensor ddst,
                            Tensor dsrc) override;
 
-  void softmax_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
-                             Tensor metrics) override;
+  void softmax_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor metrics) override;
   void sigmoid_binary_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
                                     Tensor metrics) override;
   void mean_squared_error(Tensor pred, Tensor targets, Tensor dpred, Tensor metrics) override;

@@ -29,7 +29,8 @@ void ReferenceBackend::dense_forward(Tensor src, Tensor weights, Tensor bias, Te
 void ReferenceBackend::dense_backward(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
                                       Tensor dweights, Tensor dbias) {
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
-  if (ddst.rows != n || ddst.cols != out || dweights.size() != out * in || dbias.size() != out)
+  if (ddst.rows != n || ddst.cols != out || dweights.size() != out * in || dbias.size() != out ||
+      (!dsrc.empty() && (dsrc.rows != n || dsrc.cols != in)))
     throw std::invalid_argument("dense_backward: shape mismatch");
   dispatch_float(src.dtype, [&](auto zero) {
     using T = decltype(zero);
@@ -65,13 +66,20 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 template <typename T>
 T activate(const ActivationParams& a, T x) {
   switch (a.kind) {
-    case Activation::none: return x;
-    case Activation::relu: return x > 0 ? x : T(0);
-    case Activation::leaky_relu: return x > 0 ? x : T(a.alpha) * x;
-    case Activation::elu: return x > 0 ? x : T(a.alpha) * std::expm1(x);
-    case Activation::gelu: return T(0.5) * x * (T(1) + std::erf(x * T(kInvSqrt2)));
-    case Activation::sigmoid: return T(1) / (T(1) + std::exp(-x));
-    case Activation::tanh: return std::tanh(x);
+    case Activation::none:
+      return x;
+    case Activation::relu:
+      return x > 0 ? x : T(0);
+    case Activation::leaky_relu:
+      return x > 0 ? x : T(a.alpha) * x;
+    case Activation::elu:
+      return x > 0 ? x : T(a.alpha) * std::expm1(x);
+    case Activation::gelu:
+      return T(0.5) * x * (T(1) + std::erf(x * T(kInvSqrt2)));
+    case Activation::sigmoid:
+      return T(1) / (T(1) + std::exp(-x));
+    case Activation::tanh:
+      return std::tanh(x);
   }
   return x;
 }
@@ -80,15 +88,21 @@ T activate(const ActivationParams& a, T x) {
 template <typename T>
 T derivative(const ActivationParams& a, T x, T y) {
   switch (a.kind) {
-    case Activation::none: return T(1);
-    case Activation::relu: return x > 0 ? T(1) : T(0);
-    case Activation::leaky_relu: return x > 0 ? T(1) : T(a.alpha);
-    case Activation::elu: return x > 0 ? T(1) : T(a.alpha) * std::exp(x);
+    case Activation::none:
+      return T(1);
+    case Activation::relu:
+      return x > 0 ? T(1) : T(0);
+    case Activation::leaky_relu:
+      return x > 0 ? T(1) : T(a.alpha);
+    case Activation::elu:
+      return x > 0 ? T(1) : T(a.alpha) * std::exp(x);
     case Activation::gelu:
       return T(0.5) * (T(1) + std::erf(x * T(kInvSqrt2))) +
              x * T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
-    case Activation::sigmoid: return y * (T(1) - y);
-    case Activation::tanh: return T(1) - y * y;
+    case Activation::sigmoid:
+      return y * (T(1) - y);
+    case Activation::tanh:
+      return T(1) - y * y;
   }
   return T(1);
 }

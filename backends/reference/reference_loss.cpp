@@ -1,6 +1,8 @@
 // Reference fused losses: loss, gradient of the batch mean, and metric sums in one pass.
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "backends/reference/reference_backend.hpp"
 #include "backends/reference/typed.hpp"
@@ -29,6 +31,9 @@ void ReferenceBackend::softmax_cross_entropy(Tensor logits, Tensor labels, Tenso
     T* dz = dlogits.empty() ? nullptr : ptr<T>(dlogits);
     double loss_sum = 0, correct = 0;
     for (std::int64_t i = 0; i < n; ++i) {
+      if (y[i] < 0 || y[i] >= c)
+        throw std::out_of_range("softmax_cross_entropy: label " + std::to_string(y[i]) +
+                                " outside [0, " + std::to_string(c) + ")");
       const T* row = z + i * c;
       std::int64_t argmax = 0;
       for (std::int64_t j = 1; j < c; ++j)
@@ -66,9 +71,13 @@ void ReferenceBackend::sigmoid_binary_cross_entropy(Tensor logits, Tensor labels
     T* dz = dlogits.empty() ? nullptr : ptr<T>(dlogits);
     double loss_sum = 0, correct = 0;
     for (std::int64_t i = 0; i < n; ++i) {
+      if (y[i] != 0 && y[i] != 1)
+        throw std::out_of_range("sigmoid_binary_cross_entropy: label " + std::to_string(y[i]) +
+                                " is not 0 or 1");
       const T x = z[i], t = T(y[i]);
       // max(x, 0) - x t + log(1 + exp(-|x|)): stable for large |x|.
-      loss_sum += static_cast<double>(std::max(x, T(0)) - x * t + std::log1p(std::exp(-std::abs(x))));
+      loss_sum +=
+          static_cast<double>(std::max(x, T(0)) - x * t + std::log1p(std::exp(-std::abs(x))));
       correct += (x > 0 ? 1 : 0) == y[i] ? 1.0 : 0.0;
       if (dz) dz[i] = (T(1) / (T(1) + std::exp(-x)) - t) / T(n);
     }
@@ -82,7 +91,8 @@ void ReferenceBackend::mean_squared_error(Tensor pred, Tensor targets, Tensor dp
                                           Tensor metrics) {
   check_metrics(metrics);
   const std::int64_t n = pred.rows, k = pred.cols;
-  if (targets.rows != n || targets.cols != k || targets.dtype != pred.dtype)
+  if (targets.rows != n || targets.cols != k || targets.dtype != pred.dtype ||
+      (!dpred.empty() && dpred.size() != pred.size()))
     throw std::invalid_argument("mean_squared_error: shape mismatch");
   double* m = ptr<double>(metrics);
   dispatch_float(pred.dtype, [&](auto zero) {

@@ -15,7 +15,9 @@ void* ReferenceBackend::allocate(std::size_t bytes) {
   return p;
 }
 
-void ReferenceBackend::release(void* ptr) noexcept { std::free(ptr); }
+void ReferenceBackend::release(void* ptr) noexcept {
+  std::free(ptr);
+}
 
 void ReferenceBackend::upload(Tensor dst, const void* host_src) {
   std::memcpy(dst.data, host_src, dst.bytes());
@@ -25,7 +27,9 @@ void ReferenceBackend::download(Tensor src, void* host_dst) {
   std::memcpy(host_dst, src.data, src.bytes());
 }
 
-void ReferenceBackend::fill_zero(Tensor dst) { std::memset(dst.data, 0, dst.bytes()); }
+void ReferenceBackend::fill_zero(Tensor dst) {
+  std::memset(dst.data, 0, dst.bytes());
+}
 
 void ReferenceBackend::gather_rows(Tensor src, Tensor index, Tensor dst) {
   if (src.dtype != dst.dtype || src.cols != dst.cols || index.size() != dst.rows)

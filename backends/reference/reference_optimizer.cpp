@@ -9,8 +9,7 @@ namespace nnrun {
 using reference::dispatch_float;
 using reference::ptr;
 
-void ReferenceBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads,
-                                Tensor velocity) {
+void ReferenceBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity) {
   if (grads.size() != params.size() || (p.momentum != 0 && velocity.size() != params.size()))
     throw std::invalid_argument("sgd_step: size mismatch");
   dispatch_float(params.dtype, [&](auto zero) {

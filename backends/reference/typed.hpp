@@ -16,10 +16,15 @@ T* ptr(Tensor t) {
 template <typename Fn>
 void dispatch_float(DType dtype, Fn&& fn) {
   switch (dtype) {
-    case DType::f32: fn(float{}); return;
-    case DType::f64: fn(double{}); return;
-    default: throw std::invalid_argument("reference backend: unsupported dtype " +
-                                         std::string(dtype_name(dtype)));
+    case DType::f32:
+      fn(float{});
+      return;
+    case DType::f64:
+      fn(double{});
+      return;
+    default:
+      throw std::invalid_argument("reference backend: unsupported dtype " +
+                                  std::string(dtype_name(dtype)));
   }
 }
 

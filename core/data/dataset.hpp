@@ -21,9 +21,9 @@ enum class Task { classification, regression };
 
 struct Dataset {
   Task task = Task::classification;
-  HostMatrix features;                   // samples x features
-  std::vector<std::int32_t> labels;      // classification: one class index per sample
-  HostMatrix targets;                    // regression: samples x outputs
+  HostMatrix features;               // samples x features
+  std::vector<std::int32_t> labels;  // classification: one class index per sample
+  HostMatrix targets;                // regression: samples x outputs
   std::vector<std::string> feature_names;
   std::vector<std::string> class_names;  // classification: index -> name
   std::string source;                    // file it came from, for messages

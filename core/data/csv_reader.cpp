@@ -1,0 +1,286 @@
+// CSV loading: a small RFC 4180 tokenizer plus the rules that turn header and cells into a
+// Dataset. Every problem is reported as a DataError naming the file and 1-based line.
+#include "core/data/csv_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string_view>
+
+#include "core/errors.hpp"
+
+namespace nnrun {
+
+namespace {
+
+struct CsvRecord {
+  int line = 0;  // 1-based line on which the record starts
+  std::vector<std::string> fields;
+};
+
+[[noreturn]] void fail(const std::string& path, int line, const std::string& message) {
+  throw DataError(path + ":" + std::to_string(line) + ": " + message);
+}
+
+std::string read_whole_file(const std::string& path) {
+  std::error_code ignored;
+  // An ifstream opens a directory without complaint on Linux and then reads nothing, which
+  // would surface as a puzzling "empty file"; say what is wrong instead.
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw DataError(path + ": is a directory, expected a CSV file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int open_errno = errno;
+    if (!std::filesystem::exists(path, ignored)) throw DataError(path + ": file not found");
+    throw DataError(path + ": cannot open for reading: " + std::strerror(open_errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw DataError(path + ": read error");
+  return std::move(text).str();
+}
+
+std::string_view trim(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// Reads records one at a time, reusing the field strings, so a large file costs its text
+// plus the parsed floats rather than one heap string per cell.
+class CsvCursor {
+ public:
+  CsvCursor(const std::string& path, std::string_view text) : path_(path), text_(text) {
+    if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);  // UTF-8 byte order mark
+  }
+
+  // The next record that is not blank (blank lines are skipped, as pandas does, so trailing
+  // blank lines are harmless); false at the end of the text.
+  bool next(CsvRecord& record) {
+    while (pos_ < text_.size()) {
+      record.line = line_;
+      std::size_t count = 0;
+      for (;;) {
+        if (count == record.fields.size()) record.fields.emplace_back();
+        read_field(record.fields[count++]);
+        if (pos_ >= text_.size()) break;
+        const char separator = text_[pos_++];
+        if (separator == ',') continue;
+        if (separator == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+        ++line_;
+        break;
+      }
+      record.fields.resize(count);
+      if (count > 1 || !trim(record.fields[0]).empty()) return true;
+    }
+    return false;
+  }
+
+ private:
+  static bool ends_field(char c) { return c == ',' || c == '\n' || c == '\r'; }
+
+  // Leaves pos_ on the separator (',' or a line end) or at the end of the text.
+  void read_field(std::string& field) {
+    field.clear();
+    if (pos_ >= text_.size() || text_[pos_] != '"') {
+      const std::size_t begin = pos_;
+      while (pos_ < text_.size() && !ends_field(text_[pos_])) ++pos_;
+      field.assign(text_.substr(begin, pos_ - begin));
+      return;
+    }
+    const int opening_line = line_;
+    ++pos_;
+    for (;;) {
+      if (pos_ >= text_.size()) fail(path_, opening_line, "quoted field is never closed");
+      const char c = text_[pos_++];
+      if (c == '"') {
+        if (pos_ < text_.size() && text_[pos_] == '"') {
+          field += '"';  // "" is an escaped quote
+          ++pos_;
+          continue;
+        }
+        break;
+      }
+      if (c == '\n') ++line_;
+      field += c;
+    }
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+    if (pos_ < text_.size() && !ends_field(text_[pos_])) {
+      fail(path_, line_, "unexpected text after a closing quote");
+    }
+  }
+
+  const std::string& path_;
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+};
+
+// Parses a whole cell as a finite float. std::from_chars is locale-independent, unlike
+// strtod, so "1.5" reads the same under a German locale.
+float parse_number(const std::string& path, int line, const std::string& column,
+                   std::string_view raw) {
+  const std::string_view trimmed = trim(raw);
+  // Messages are built only on failure: this runs once per cell of the file.
+  const auto reject = [&](const char* problem) {
+    fail(path, line, "column '" + column + "': \"" + std::string(trimmed) + "\" " + problem);
+  };
+  if (trimmed.empty()) fail(path, line, "column '" + column + "': empty cell, expected a number");
+  std::string_view cell = trimmed;
+  if (cell.size() > 1 && cell.front() == '+') cell.remove_prefix(1);  // from_chars rejects '+'
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+  if (error == std::errc::result_out_of_range) reject("is out of range for a 32-bit float");
+  if (error != std::errc() || end != cell.data() + cell.size()) reject("is not a number");
+  if (!std::isfinite(value)) reject("is not a finite number");
+  if (std::abs(value) > std::numeric_limits<float>::max()) {
+    reject("is out of range for a 32-bit float");
+  }
+  return static_cast<float>(value);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
+
+// A column named by the label wins; otherwise all-digit text is a 0-based index.
+std::size_t find_label_column(const std::string& path, const CsvRecord& header,
+                              const std::string& label) {
+  const std::vector<std::string>& names = header.fields;
+  if (label.empty()) return names.size() - 1;
+  const auto named = std::find(names.begin(), names.end(), label);
+  if (named != names.end()) return static_cast<std::size_t>(named - names.begin());
+  const bool all_digits =
+      std::all_of(label.begin(), label.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (all_digits) {
+    std::size_t index = 0;
+    const auto [end, error] = std::from_chars(label.data(), label.data() + label.size(), index);
+    if (error == std::errc() && index < names.size()) return index;
+    fail(path, header.line,
+         "label column index " + label + " is out of range: the header has " +
+             std::to_string(names.size()) + " columns (0 to " + std::to_string(names.size() - 1) +
+             ")");
+  }
+  fail(path, header.line, "no column '" + label + "'; columns are: " + join_names(names));
+}
+
+void check_header(const std::string& path, CsvRecord& header) {
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t column = 0; column < header.fields.size(); ++column) {
+    std::string& name = header.fields[column];
+    name = std::string(trim(name));  // "a, b, c" names b, not " b"
+    const auto [it, inserted] = seen.emplace(name, column);
+    if (!inserted) {
+      fail(path, header.line,
+           "duplicate column name '" + name + "' (columns " + std::to_string(it->second) + " and " +
+               std::to_string(column) + ", counting from 0)");
+    }
+  }
+}
+
+bool is_integer(std::string_view text, long long& value) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// Maps label texts to class indices. Names are sorted so the mapping depends only on the
+// set of labels, never on row order; integer labels sort by value ("2" before "10").
+void assign_classes(const std::string& path, int header_line, const std::string& label_name,
+                    const std::vector<std::string>& texts, Dataset& dataset) {
+  std::vector<long long> integers(texts.size());
+  bool all_integers = true;
+  for (std::size_t i = 0; i < texts.size() && all_integers; ++i) {
+    all_integers = is_integer(texts[i], integers[i]);
+  }
+  if (all_integers) {
+    std::vector<long long> distinct = integers;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (const long long value : distinct) dataset.class_names.push_back(std::to_string(value));
+    for (const long long value : integers) {
+      const auto at = std::lower_bound(distinct.begin(), distinct.end(), value);
+      dataset.labels.push_back(static_cast<std::int32_t>(at - distinct.begin()));
+    }
+  } else {
+    std::vector<std::string> distinct = texts;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (const std::string& text : texts) {
+      const auto at = std::lower_bound(distinct.begin(), distinct.end(), text);
+      dataset.labels.push_back(static_cast<std::int32_t>(at - distinct.begin()));
+    }
+    dataset.class_names = std::move(distinct);
+  }
+  if (dataset.class_names.size() < 2) {
+    fail(path, header_line,
+         "label column '" + label_name + "' has only one class ('" + dataset.class_names[0] +
+             "'); classification needs at least two");
+  }
+}
+
+}  // namespace
+
+Dataset load_csv(const std::string& path, const std::string& label, Task task) {
+  const std::string text = read_whole_file(path);
+  CsvCursor cursor(path, text);
+  CsvRecord header;
+  if (!cursor.next(header)) fail(path, 1, "file is empty; expected a header row");
+  check_header(path, header);
+  const std::size_t label_column = find_label_column(path, header, label);
+  const std::string& label_name = header.fields[label_column];
+  const std::size_t num_columns = header.fields.size();
+  if (num_columns < 2) fail(path, header.line, "no feature columns besides the label");
+
+  Dataset dataset;
+  dataset.task = task;
+  dataset.source = path;
+  for (std::size_t column = 0; column < num_columns; ++column) {
+    if (column != label_column) dataset.feature_names.push_back(header.fields[column]);
+  }
+  dataset.features.cols = static_cast<std::int64_t>(num_columns - 1);
+  dataset.targets.cols = task == Task::regression ? 1 : 0;
+  std::vector<std::string> label_texts;
+
+  CsvRecord row;
+  while (cursor.next(row)) {
+    if (row.fields.size() != num_columns) {
+      fail(path, row.line,
+           "row has " + std::to_string(row.fields.size()) + " fields, header has " +
+               std::to_string(num_columns));
+    }
+    for (std::size_t column = 0; column < num_columns; ++column) {
+      if (column == label_column) continue;
+      dataset.features.values.push_back(
+          parse_number(path, row.line, header.fields[column], row.fields[column]));
+    }
+    const std::string_view label_cell = trim(row.fields[label_column]);
+    if (task == Task::regression) {
+      dataset.targets.values.push_back(parse_number(path, row.line, label_name, label_cell));
+    } else if (label_cell.empty()) {
+      fail(path, row.line, "column '" + label_name + "': empty label");
+    } else {
+      label_texts.emplace_back(label_cell);
+    }
+    ++dataset.features.rows;
+  }
+  if (dataset.features.rows == 0) fail(path, header.line, "no data rows after the header");
+  if (task == Task::regression) {
+    dataset.targets.rows = dataset.features.rows;
+  } else {
+    assign_classes(path, header.line, label_name, label_texts, dataset);
+  }
+  return dataset;
+}
+
+}  // namespace nnrun

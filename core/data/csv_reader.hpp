@@ -1,0 +1,24 @@
+// Loads a CSV file with a header row into a Dataset: every column but one is a numeric
+// feature; the remaining label column gives class names (classification) or a target value.
+#pragma once
+
+#include <string>
+
+#include "core/data/dataset.hpp"
+
+namespace nnrun {
+
+// label: a column name; else a 0-based column index written as digits; empty = last column.
+// A header name that is itself all digits wins over the index reading.
+//
+// Classification: label cells are texts or integers; class_names are the distinct texts
+// sorted (integers numerically, so "10" follows "9"), and labels index into them.
+// Regression: the label column must be numeric and becomes targets (samples x 1).
+//
+// Accepted: quoted fields ("a,b", "" for a quote, line breaks inside quotes), LF or CRLF
+// line ends, a UTF-8 byte order mark, blank lines (skipped), spaces around values.
+// Throws DataError "file:line: message" (line 1-based) for anything that makes the file
+// unusable, or "file: message" when the file itself cannot be read.
+Dataset load_csv(const std::string& path, const std::string& label, Task task);
+
+}  // namespace nnrun

@@ -1,0 +1,107 @@
+// Fitting and applying per-column normalization. Sums run in double so a 60,000-row column
+// of floats keeps its mean and spread accurate before they are stored as floats.
+#include "core/data/normalizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "core/errors.hpp"
+
+namespace nnrun {
+
+namespace {
+
+struct ColumnStats {
+  double min = 0.0;
+  double max = 0.0;
+  double mean = 0.0;
+  double population_std = 0.0;
+};
+
+// Two passes (mean, then squared deviations) rather than sum of squares, which loses all
+// precision when the mean is large compared with the spread.
+ColumnStats column_stats(const HostMatrix& data, std::int64_t column) {
+  ColumnStats stats;
+  if (data.rows == 0) return stats;
+  stats.min = stats.max = data.at(0, column);
+  double sum = 0.0;
+  for (std::int64_t row = 0; row < data.rows; ++row) {
+    const double value = data.at(row, column);
+    stats.min = std::min(stats.min, value);
+    stats.max = std::max(stats.max, value);
+    sum += value;
+  }
+  stats.mean = sum / static_cast<double>(data.rows);
+  double squared_deviations = 0.0;
+  for (std::int64_t row = 0; row < data.rows; ++row) {
+    const double deviation = data.at(row, column) - stats.mean;
+    squared_deviations += deviation * deviation;
+  }
+  stats.population_std = std::sqrt(squared_deviations / static_cast<double>(data.rows));
+  return stats;
+}
+
+// 1 / spread, or 1 where there is no usable spread: a constant column (spread 0), or one
+// so narrow that the inverse overflows a float. See the header for why 1.
+float inverse_or_one(double spread) {
+  const auto inverse = static_cast<float>(1.0 / spread);
+  return spread > 0.0 && std::isfinite(inverse) ? inverse : 1.0f;
+}
+
+}  // namespace
+
+Normalizer Normalizer::fit(Normalization kind, const HostMatrix& train, double scale) {
+  const auto columns = static_cast<std::size_t>(train.cols);
+  std::vector<float> shift(columns, 0.0f);
+  std::vector<float> multiplier(columns, 1.0f);
+  if (kind == Normalization::scale) {
+    if (!(scale > 0.0) || !std::isfinite(scale)) {
+      throw InputError("normalize: scale must be a positive number, got " + std::to_string(scale));
+    }
+    std::fill(multiplier.begin(), multiplier.end(), static_cast<float>(1.0 / scale));
+  } else if (kind == Normalization::standard || kind == Normalization::minmax) {
+    for (std::size_t column = 0; column < columns; ++column) {
+      const ColumnStats stats = column_stats(train, static_cast<std::int64_t>(column));
+      if (kind == Normalization::standard) {
+        shift[column] = static_cast<float>(stats.mean);
+        multiplier[column] = inverse_or_one(stats.population_std);
+      } else {
+        shift[column] = static_cast<float>(stats.min);
+        multiplier[column] = inverse_or_one(stats.max - stats.min);
+      }
+    }
+  }
+  return Normalizer(kind, std::move(shift), std::move(multiplier));
+}
+
+Normalizer Normalizer::from_stats(Normalization kind, std::vector<float> shift,
+                                  std::vector<float> multiplier) {
+  if (shift.size() != multiplier.size()) {
+    throw InputError("normalization statistics: " + std::to_string(shift.size()) + " shifts but " +
+                     std::to_string(multiplier.size()) + " multipliers");
+  }
+  const auto finite = [](float value) { return std::isfinite(value); };
+  if (!std::all_of(shift.begin(), shift.end(), finite) ||
+      !std::all_of(multiplier.begin(), multiplier.end(), finite)) {
+    throw InputError("normalization statistics hold a non-finite value");
+  }
+  return Normalizer(kind, std::move(shift), std::move(multiplier));
+}
+
+void Normalizer::apply(HostMatrix& data) const {
+  if (data.cols != columns()) {
+    throw InputError("normalization was fitted on " + std::to_string(columns()) +
+                     " feature columns, but the data has " + std::to_string(data.cols));
+  }
+  if (kind_ == Normalization::none) return;
+  for (std::int64_t row = 0; row < data.rows; ++row) {
+    float* values = data.values.data() + row * data.cols;
+    for (std::int64_t column = 0; column < data.cols; ++column) {
+      values[column] = (values[column] - shift_[column]) * multiplier_[column];
+    }
+  }
+}
+
+}  // namespace nnrun

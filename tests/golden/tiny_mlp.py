@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+# Golden values for tests/test_golden_step.cpp: a 3 -> 4 (tanh) -> 2 MLP with softmax
+# cross-entropy, worked out by hand in pure Python (math only) from the textbook formulas.
+#
+# Usage: python3 tests/golden/tiny_mlp.py  (paste the output into test_golden_step.cpp)
+#
+# Everything here is written independently of the C++ code: matrix products as explicit
+# loops with math.fsum, backprop by the chain rule, and the optimizers as PyTorch documents
+# them (torch.optim.SGD with momentum and torch.optim.Adam, weight_decay added to the
+# gradient, dampening 0, no Nesterov, no amsgrad).
+import math
+
+# --- fixed problem (also written literally in test_golden_step.cpp) -------------------
+X = [[0.5, -1.2, 0.3], [-0.7, 0.1, 0.9], [1.1, 0.4, -0.6]]  # [batch 3, in 3]
+LABELS = [0, 1, 1]
+W1 = [[0.2, -0.1, 0.4], [-0.3, 0.25, 0.1], [0.05, 0.3, -0.2], [0.15, -0.35, 0.3]]  # [4, 3]
+B1 = [0.01, -0.02, 0.03, 0.0]
+W2 = [[0.3, -0.2, 0.1, 0.4], [-0.25, 0.15, 0.35, -0.1]]  # [2, 4]
+B2 = [0.02, -0.01]
+
+SGD = dict(lr=0.1, momentum=0.9, weight_decay=0.01)
+ADAM = dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)
+STEPS = 2
+
+
+def linear(a, w, b):
+    """out[n][o] = sum_k a[n][k] * w[o][k] + b[o]  (w is [out, in])."""
+    return [[math.fsum([row[k] * w[o][k] for k in range(len(row))]) + b[o]
+             for o in range(len(w))] for row in a]
+
+
+def loss_and_grads(w1, b1, w2, b2):
+    n = len(X)
+    # Forward.
+    h = linear(X, w1, b1)
+    a = [[math.tanh(v) for v in row] for row in h]
+    z = linear(a, w2, b2)
+    loss = 0.0
+    dz = []
+    for i, row in enumerate(z):
+        top = max(row)
+        exps = [math.exp(v - top) for v in row]
+        total = math.fsum(exps)
+        probs = [e / total for e in exps]
+        loss += -math.log(probs[LABELS[i]])
+        # d(mean CE)/dz = (softmax - one_hot) / n
+        dz.append([(p - (1.0 if j == LABELS[i] else 0.0)) / n for j, p in enumerate(probs)])
+    loss /= n
+    # Backward, by the chain rule.
+    dw2 = [[math.fsum([dz[i][o] * a[i][k] for i in range(n)]) for k in range(len(a[0]))]
+           for o in range(len(w2))]
+    db2 = [math.fsum([dz[i][o] for i in range(n)]) for o in range(len(w2))]
+    da = [[math.fsum([dz[i][o] * w2[o][k] for o in range(len(w2))]) for k in range(len(a[0]))]
+          for i in range(n)]
+    dh = [[da[i][k] * (1.0 - a[i][k] ** 2) for k in range(len(a[0]))] for i in range(n)]
+    dw1 = [[math.fsum([dh[i][o] * X[i][k] for i in range(n)]) for k in range(len(X[0]))]
+           for o in range(len(w1))]
+    db1 = [math.fsum([dh[i][o] for i in range(n)]) for o in range(len(w1))]
+    return loss, flatten(dw1, db1, dw2, db2)
+
+
+def flatten(w1, b1, w2, b2):
+    """The C++ parameter arena's order: W1 row-major, b1, W2 row-major, b2."""
+    return [v for row in w1 for v in row] + list(b1) + [v for row in w2 for v in row] + list(b2)
+
+
+def unflatten(flat):
+    w1 = [flat[0:3], flat[3:6], flat[6:9], flat[9:12]]
+    b1 = flat[12:16]
+    w2 = [flat[16:20], flat[20:24]]
+    b2 = flat[24:26]
+    return w1, b1, w2, b2
+
+
+def sgd_update(params, grads, buf, step, lr, momentum, weight_decay):
+    """torch.optim.SGD: d_p = g + wd*p; buf = d_p on the first step, else
+    momentum*buf + d_p; p = p - lr*buf."""
+    new_params, new_buf = [], []
+    for p, g, b in zip(params, grads, buf):
+        d_p = g + weight_decay * p
+        b = d_p if step == 1 else momentum * b + d_p
+        new_buf.append(b)
+        new_params.append(p - lr * b)
+    return new_params, new_buf
+
+
+def adam_update(params, grads, m, v, step, lr, beta1, beta2, eps, weight_decay):
+    """torch.optim.Adam: g = g + wd*p; m, v moving averages; step_size = lr / (1 - beta1^t);
+    denom = sqrt(v) / sqrt(1 - beta2^t) + eps; p = p - step_size * m / denom."""
+    bias_correction1 = 1.0 - beta1 ** step
+    bias_correction2 = 1.0 - beta2 ** step
+    step_size = lr / bias_correction1
+    out_p, out_m, out_v = [], [], []
+    for p, g, mi, vi in zip(params, grads, m, v):
+        g = g + weight_decay * p
+        mi = beta1 * mi + (1.0 - beta1) * g
+        vi = beta2 * vi + (1.0 - beta2) * g * g
+        denom = math.sqrt(vi) / math.sqrt(bias_correction2) + eps
+        out_p.append(p - step_size * mi / denom)
+        out_m.append(mi)
+        out_v.append(vi)
+    return out_p, out_m, out_v
+
+
+def cpp_array(name, values):
+    items = ["%.17g" % v for v in values]
+    lines, line = [], "   "
+    for item in items:
+        if len(line) + len(item) + 2 > 100:
+            lines.append(line)
+            line = "   "
+        line += " " + item + ","
+    lines.append(line)
+    return "constexpr std::array<double, %d> %s = {\n%s\n};" % (len(values), name,
+                                                                  "\n".join(lines))
+
+
+def cpp_scalar(name, value):
+    return "constexpr double %s = %.17g;" % (name, value)
+
+
+def main():
+    start = flatten(W1, B1, W2, B2)
+    out = ["// clang-format off",
+           "// Generated by `python3 tests/golden/tiny_mlp.py`; regenerate, do not edit."]
+    loss, grads = loss_and_grads(*unflatten(start))
+    out += [cpp_scalar("kLoss1", loss), cpp_array("kGrads1", grads)]
+
+    params, buf = start, [0.0] * len(start)
+    for step in range(1, STEPS + 1):
+        loss, grads = loss_and_grads(*unflatten(params))
+        if step > 1:
+            out.append(cpp_scalar("kSgdLoss%d" % step, loss))
+        params, buf = sgd_update(params, grads, buf, step, **SGD)
+        out.append(cpp_array("kSgdParams%d" % step, params))
+
+    params, m, v = start, [0.0] * len(start), [0.0] * len(start)
+    for step in range(1, STEPS + 1):
+        loss, grads = loss_and_grads(*unflatten(params))
+        if step > 1:
+            out.append(cpp_scalar("kAdamLoss%d" % step, loss))
+        params, m, v = adam_update(params, grads, m, v, step, **ADAM)
+        out.append(cpp_array("kAdamParams%d" % step, params))
+    out.append("// clang-format on")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

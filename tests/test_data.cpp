@@ -1,0 +1,294 @@
+// Tests for core/data: CSV loading and its error messages, the seeded stratified
+// validation split, and normalization statistics. Fixtures go to a fresh temp folder.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "core/data/csv_reader.hpp"
+#include "core/data/normalizer.hpp"
+#include "core/data/split.hpp"
+#include "core/errors.hpp"
+
+using namespace nnrun;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string iris_path = NNRUN_SOURCE_DIR "/datasets/iris.csv";
+
+// A temp folder unique to this process and test case, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("nnrun_test_data_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  // Writes text verbatim (binary, so "\r\n" stays) and returns the file's path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const fs::path file = path_ / name;
+    std::ofstream(file, std::ios::binary) << text;
+    return file.string();
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+// The DataError message load_csv gives, or a marker when it throws none.
+std::string load_error(const std::string& path, const std::string& label = "",
+                       Task task = Task::classification) {
+  try {
+    load_csv(path, label, task);
+  } catch (const DataError& error) {
+    return error.what();
+  }
+  return "<no DataError>";
+}
+
+// Iris with each sample's row number as its only feature, so a split shows which rows went
+// where (Iris itself has duplicate rows).
+Dataset iris_with_row_ids() {
+  Dataset dataset = load_csv(iris_path, "species", Task::classification);
+  dataset.features.cols = 1;
+  dataset.features.values.resize(static_cast<std::size_t>(dataset.size()));
+  for (std::int64_t row = 0; row < dataset.size(); ++row) dataset.features.at(row, 0) = row;
+  return dataset;
+}
+
+std::vector<std::int64_t> row_ids(const Dataset& part) {
+  return {part.features.values.begin(), part.features.values.end()};
+}
+
+}  // namespace
+
+TEST_CASE("load_csv: string labels become sorted class names") {
+  TempDir dir;
+  const auto path = dir.write("a.csv", "x,y,species\n1,2,versicolor\n3,4,setosa\n5,6,versicolor\n");
+  const Dataset data = load_csv(path, "species", Task::classification);
+  CHECK(data.size() == 3);
+  CHECK(data.features.cols == 2);
+  CHECK(data.features.values == std::vector<float>{1, 2, 3, 4, 5, 6});
+  CHECK(data.feature_names == std::vector<std::string>{"x", "y"});
+  CHECK(data.class_names == std::vector<std::string>{"setosa", "versicolor"});
+  CHECK(data.labels == std::vector<std::int32_t>{1, 0, 1});
+  CHECK(data.source == path);
+}
+
+TEST_CASE("load_csv: integer labels sort numerically; label by index or last column") {
+  TempDir dir;
+  const auto path = dir.write("d.csv", "digit,p,q\n10,1,2\n2,3,4\n0,5,6\n2,7,8\n");
+  const Dataset by_index = load_csv(path, "0", Task::classification);
+  CHECK(by_index.class_names == std::vector<std::string>{"0", "2", "10"});
+  CHECK(by_index.labels == std::vector<std::int32_t>{2, 1, 0, 1});
+  CHECK(by_index.feature_names == std::vector<std::string>{"p", "q"});
+  CHECK(by_index.features.values == std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
+
+  const Dataset last = load_csv(path, "", Task::classification);  // q: 2, 4, 6, 8
+  CHECK(last.feature_names == std::vector<std::string>{"digit", "p"});
+  CHECK(last.class_names == std::vector<std::string>{"2", "4", "6", "8"});
+}
+
+TEST_CASE("load_csv: regression targets") {
+  TempDir dir;
+  const auto path = dir.write("r.csv", "x,y\n1,0.5\n2,-1.5e2\n");
+  const Dataset data = load_csv(path, "y", Task::regression);
+  CHECK(data.task == Task::regression);
+  CHECK(data.targets.rows == 2);
+  CHECK(data.targets.cols == 1);
+  CHECK(data.targets.values == std::vector<float>{0.5f, -150.0f});
+  CHECK(data.labels.empty());
+  CHECK(data.class_names.empty());
+}
+
+TEST_CASE("load_csv: quoting, CRLF, BOM, spaces and blank lines") {
+  TempDir dir;
+  const std::string text =
+      "\xEF\xBB\xBF\"first, name\", b ,label\r\n"
+      "\" 1.5 \",  +2 ,\"say \"\"hi\"\"\"\r\n"
+      "3,4,\"two\r\nlines\"\r\n"
+      "\r\n"
+      "5 ,6e0,  plain  \r\n"
+      "\r\n\r\n";
+  const Dataset data = load_csv(dir.write("q.csv", text), "label", Task::classification);
+  CHECK(data.feature_names == std::vector<std::string>{"first, name", "b"});
+  CHECK(data.features.values == std::vector<float>{1.5f, 2, 3, 4, 5, 6});
+  CHECK(data.class_names == std::vector<std::string>{"plain", "say \"hi\"", "two\r\nlines"});
+  CHECK(data.labels == std::vector<std::int32_t>{1, 2, 0});
+}
+
+TEST_CASE("load_csv: every error names the file and line") {
+  TempDir dir;
+  const auto check = [&](const std::string& text, const std::string& expected,
+                         const std::string& label = "", Task task = Task::classification) {
+    const auto path = dir.write("e.csv", text);
+    CHECK(load_error(path, label, task) == path + expected);
+  };
+  CHECK(load_error(dir.path() + "/missing.csv") == dir.path() + "/missing.csv: file not found");
+  CHECK(load_error(dir.path()) == dir.path() + ": is a directory, expected a CSV file");
+  check("", ":1: file is empty; expected a header row");
+  check("a,b\n\n", ":1: no data rows after the header");
+  check("a,b,c,d,e\n1,2,3,4,x\n1,2,3,4\n", ":3: row has 4 fields, header has 5");
+  check("sepal_width,y\nabc,a\n", ":2: column 'sepal_width': \"abc\" is not a number");
+  check("a,y\n1,p\n1.5.2,q\n", ":3: column 'a': \"1.5.2\" is not a number");
+  check("a,y\n1,p\n\n nan ,q\n", ":4: column 'a': \"nan\" is not a finite number");
+  check("a,y\n-inf,p\n", ":2: column 'a': \"-inf\" is not a finite number");
+  check("a,y\n1e39,p\n", ":2: column 'a': \"1e39\" is out of range for a 32-bit float");
+  check("a,y\n,p\n", ":2: column 'a': empty cell, expected a number");
+  check("a,y\n1, \n", ":2: column 'y': empty label");
+  check("a,b,c\n1,2,3\n", ":1: no column 'species'; columns are: a, b, c", "species");
+  check("a,b,c\n1,2,3\n",
+        ":1: label column index 3 is out of range: the header has 3 columns (0 to 2)", "3");
+  check("a,b,a\n1,2,3\n", ":1: duplicate column name 'a' (columns 0 and 2, counting from 0)");
+  check("a,species\n1,setosa\n2,setosa\n",
+        ":1: label column 'species' has only one class ('setosa'); classification needs at "
+        "least two");
+  check("y\n1\n2\n", ":1: no feature columns besides the label");
+  check("a,y\n1,2\n3,big\n", ":3: column 'y': \"big\" is not a number", "y", Task::regression);
+  // A line break inside quotes counts, so the ragged row is reported on its real line.
+  check("a,y\n1,\"x\ny\"\n2\n", ":4: row has 1 fields, header has 2");
+  check("a,y\n1,\"open\n", ":2: quoted field is never closed");
+  check("a,y\n1,\"p\"q\n", ":2: unexpected text after a closing quote");
+}
+
+TEST_CASE("load_csv: an unreadable file") {
+  if (geteuid() == 0) return;  // root reads files whatever their mode
+  TempDir dir;
+  const auto path = dir.write("locked.csv", "a,b\n1,2\n");
+  fs::permissions(path, fs::perms::none);
+  CHECK(load_error(path) == path + ": cannot open for reading: Permission denied");
+}
+
+TEST_CASE("load_csv: the shipped Iris data") {
+  const Dataset iris = load_csv(iris_path, "species", Task::classification);
+  CHECK(iris.size() == 150);
+  CHECK(iris.features.cols == 4);
+  CHECK(iris.feature_names ==
+        std::vector<std::string>{"sepal_length", "sepal_width", "petal_length", "petal_width"});
+  CHECK(iris.class_names == std::vector<std::string>{"setosa", "versicolor", "virginica"});
+  for (std::int32_t label = 0; label < 3; ++label) {
+    CHECK(std::count(iris.labels.begin(), iris.labels.end(), label) == 50);
+  }
+  CHECK(iris.features.at(0, 0) == doctest::Approx(5.1));  // first row: 5.1,3.5,1.4,0.2,setosa
+}
+
+TEST_CASE("split: stratified Iris keeps 10 of each class, disjoint and complete") {
+  const Dataset all = iris_with_row_ids();
+  const TrainValidation parts = split_train_validation(all, 0.2, true, 42);
+  CHECK(parts.train.size() == 120);
+  CHECK(parts.validation.size() == 30);
+  for (std::int32_t label = 0; label < 3; ++label) {
+    const auto& labels = parts.validation.labels;
+    CHECK(std::count(labels.begin(), labels.end(), label) == 10);
+  }
+  const auto train_ids = row_ids(parts.train);
+  const auto validation_ids = row_ids(parts.validation);
+  CHECK(std::is_sorted(train_ids.begin(), train_ids.end()));  // original order kept
+  CHECK(std::is_sorted(validation_ids.begin(), validation_ids.end()));
+  std::set<std::int64_t> seen(train_ids.begin(), train_ids.end());
+  seen.insert(validation_ids.begin(), validation_ids.end());
+  CHECK(seen.size() == 150);  // 120 + 30 distinct rows: disjoint, and together all rows
+  for (std::size_t i = 0; i < validation_ids.size(); ++i) {
+    CHECK(parts.validation.labels[i] == all.labels[validation_ids[i]]);  // labels follow rows
+  }
+
+  CHECK(row_ids(split_train_validation(all, 0.2, true, 42).validation) == validation_ids);
+  CHECK(row_ids(split_train_validation(all, 0.2, true, 43).validation) != validation_ids);
+}
+
+TEST_CASE("split: unstratified and regression round the whole set; empty parts are errors") {
+  Dataset all;
+  all.task = Task::regression;
+  all.features = {10, 1, std::vector<float>(10, 1.0f)};
+  all.targets = {10, 1, std::vector<float>(10, 2.0f)};
+  const TrainValidation parts = split_train_validation(all, 0.25, true, 7);
+  CHECK(parts.validation.size() == 3);  // round(2.5) = 3: halves round up
+  CHECK(parts.train.size() == 7);
+  CHECK(parts.train.targets.rows == 7);
+  CHECK_THROWS_AS(split_train_validation(all, 0.01, false, 7), InputError);  // round(0.1) = 0
+  CHECK_THROWS_AS(split_train_validation(all, 0.99, false, 7), InputError);  // round(9.9) = 10
+  CHECK_THROWS_AS(split_train_validation(all, 0.0, false, 7), InputError);
+  CHECK_THROWS_AS(split_train_validation(all, 1.0, false, 7), InputError);
+}
+
+TEST_CASE("normalizer: statistics match hand-computed values") {
+  // Columns: c0 = 1,2,3,4   c1 = 10,10,10,10 (constant)   c2 = -2,0,0,6
+  const HostMatrix data{4, 3, {1, 10, -2, 2, 10, 0, 3, 10, 0, 4, 10, 6}};
+
+  // standard, population std (divide by n = 4):
+  //   c0: mean 2.5; squared deviations 2.25+0.25+0.25+2.25 = 5; var 1.25; std 1.118034;
+  //       multiplier 1/1.118034 = 0.894427
+  //   c1: mean 10; constant, so multiplier 1
+  //   c2: mean (-2+0+0+6)/4 = 1; squared deviations 9+1+1+25 = 36; var 9; std 3; mult 1/3
+  const Normalizer standard = Normalizer::fit(Normalization::standard, data, 0.0);
+  CHECK(standard.columns() == 3);
+  CHECK(standard.shift() == std::vector<float>{2.5f, 10.0f, 1.0f});
+  CHECK(standard.multiplier()[0] == doctest::Approx(0.894427).epsilon(1e-6));
+  CHECK(standard.multiplier()[1] == 1.0f);
+  CHECK(standard.multiplier()[2] == doctest::Approx(1.0 / 3.0).epsilon(1e-6));
+  HostMatrix standardized = data;
+  standard.apply(standardized);
+  // row 0: (1 - 2.5) * 0.894427 = -1.341641, (10 - 10) * 1 = 0, (-2 - 1) / 3 = -1
+  CHECK(standardized.at(0, 0) == doctest::Approx(-1.341641).epsilon(1e-6));
+  CHECK(standardized.at(0, 1) == 0.0f);
+  CHECK(standardized.at(0, 2) == doctest::Approx(-1.0).epsilon(1e-6));
+
+  // minmax: c0 shift 1, mult 1/(4-1) = 1/3; c1 shift 10, mult 1; c2 shift -2, mult 1/8
+  const Normalizer minmax = Normalizer::fit(Normalization::minmax, data, 0.0);
+  CHECK(minmax.shift() == std::vector<float>{1.0f, 10.0f, -2.0f});
+  CHECK(minmax.multiplier() == std::vector<float>{1.0f / 3.0f, 1.0f, 0.125f});
+  HostMatrix scaled_to_unit = data;
+  minmax.apply(scaled_to_unit);
+  CHECK(scaled_to_unit.at(3, 0) == doctest::Approx(1.0));   // (4 - 1) / 3
+  CHECK(scaled_to_unit.at(1, 2) == doctest::Approx(0.25));  // (0 + 2) / 8
+
+  const Normalizer scale = Normalizer::fit(Normalization::scale, data, 255.0);
+  CHECK(scale.shift() == std::vector<float>{0, 0, 0});
+  CHECK(scale.multiplier()[0] == doctest::Approx(1.0 / 255.0));
+  CHECK_THROWS_AS(Normalizer::fit(Normalization::scale, data, 0.0), InputError);
+
+  HostMatrix untouched = data;
+  Normalizer::fit(Normalization::none, data, 0.0).apply(untouched);
+  CHECK(untouched.values == data.values);
+}
+
+TEST_CASE("normalizer: restored statistics, wrong widths, standardized Iris") {
+  const Dataset iris = load_csv(iris_path, "species", Task::classification);
+  const TrainValidation parts = split_train_validation(iris, 0.2, true, 42);
+  const Normalizer fitted = Normalizer::fit(Normalization::standard, parts.train.features, 0.0);
+  HostMatrix train = parts.train.features;
+  fitted.apply(train);
+  for (std::int64_t column = 0; column < train.cols; ++column) {
+    double sum = 0.0, sum_squares = 0.0;
+    for (std::int64_t row = 0; row < train.rows; ++row) {
+      sum += train.at(row, column);
+      sum_squares += train.at(row, column) * train.at(row, column);
+    }
+    const double mean = sum / train.rows;
+    CHECK(mean == doctest::Approx(0.0).epsilon(1e-5).scale(1.0));
+    CHECK(std::sqrt(sum_squares / train.rows - mean * mean) == doctest::Approx(1.0).epsilon(1e-5));
+  }
+
+  const Normalizer restored =
+      Normalizer::from_stats(fitted.kind(), fitted.shift(), fitted.multiplier());
+  HostMatrix again = parts.train.features;
+  restored.apply(again);
+  CHECK(again.values == train.values);
+
+  HostMatrix too_narrow{2, 3, std::vector<float>(6, 0.0f)};
+  CHECK_THROWS_AS(fitted.apply(too_narrow), InputError);
+  CHECK_THROWS_AS(Normalizer::from_stats(Normalization::standard, {0, 0}, {1}), InputError);
+  CHECK_THROWS_AS(Normalizer::from_stats(Normalization::standard, {NAN}, {1}), InputError);
+}
