@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/openmp_env.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 
@@ -27,6 +28,7 @@ void add_shortcut(CLI::App* cmd, std::vector<std::string>& overrides, const std:
 }  // namespace
 
 int main(int argc, char** argv) {
+  nnrun::app::ensure_passive_openmp_wait(argv);
   CLI::App app{"nnrun: train fully-connected neural networks described in YAML"};
   app.set_version_flag("--version", std::string("nnrun ") + nnrun::kVersion);
   app.require_subcommand(1);

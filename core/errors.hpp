@@ -33,10 +33,11 @@ class ConfigError : public InputError {
   static std::string format(const SourceLocation& w, const std::string& key,
                             const std::string& msg) {
     std::string s = w.file;
-    if (w.line > 0) s += ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
-    s += ": ";
-    if (!key.empty()) s += key + ": ";
-    return s + msg;
+    if (w.line > 0)
+      s.append(":").append(std::to_string(w.line)).append(":").append(std::to_string(w.column));
+    s.append(": ");
+    if (!key.empty()) s.append(key).append(": ");
+    return s.append(msg);
   }
   SourceLocation where_;
   std::string key_path_;

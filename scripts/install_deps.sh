@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcli11-dev libyaml-cpp-dev libspdlog-dev libdnnl-dev
-  doctest-dev zlib1g-dev)
+  doctest-dev zlib1g-dev
+  ocl-icd-opencl-dev opencl-c-headers)  # Debian's dnnl CMake config requires OpenCL (its GPU runtime)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -17,20 +17,31 @@ enum class Normalization { none, standard, minmax, scale };
 enum class MonitorMode { auto_, min, max };
 
 struct InitSpec {
-  enum class Kind { he_uniform, he_normal, xavier_uniform, xavier_normal, normal } kind =
-      Kind::he_uniform;
+  enum class Kind {
+    he_uniform,
+    he_normal,
+    xavier_uniform,
+    xavier_normal,
+    normal
+  } kind = Kind::he_uniform;
   double std = 0.01;  // for `normal(std)`
+
+  bool operator==(const InitSpec&) const = default;
 };
 
 struct DataSource {
   std::string format = "csv";  // csv (later: idx, synthetic)
   std::string path;            // absolute, resolved against the config file's folder
   std::string label;           // column name or 0-based index as text; default: last column
+
+  bool operator==(const DataSource&) const = default;
 };
 
 struct ValidationSpec {
   double split = 0.2;  // fraction of train held out (stratified for classification)
   bool stratify = true;
+
+  bool operator==(const ValidationSpec&) const = default;
 };
 
 struct DataConfig {
@@ -38,6 +49,8 @@ struct DataConfig {
   ValidationSpec validation;
   Normalization normalize = Normalization::standard;
   double scale = 255.0;  // for normalize: scale
+
+  bool operator==(const DataConfig&) const = default;
 };
 
 struct LayerConfig {
@@ -45,11 +58,19 @@ struct LayerConfig {
   std::int64_t units = 0;
   ActivationParams activation;
   std::optional<InitSpec> init;  // per-layer override of model.init
+
+  // Spelled out because ActivationParams (backends/backend.hpp) has no operator==.
+  bool operator==(const LayerConfig& other) const {
+    return type == other.type && units == other.units && activation.kind == other.activation.kind &&
+           activation.alpha == other.activation.alpha && init == other.init;
+  }
 };
 
 struct ModelConfig {
   std::vector<LayerConfig> layers;
   InitSpec init;
+
+  bool operator==(const ModelConfig&) const = default;
 };
 
 struct OptimizerConfig {
@@ -61,12 +82,16 @@ struct OptimizerConfig {
   double beta1 = 0.9;     // adam
   double beta2 = 0.999;   // adam
   double eps = 1e-8;      // adam
+
+  bool operator==(const OptimizerConfig&) const = default;
 };
 
 struct TrainingConfig {
   std::int64_t epochs = 100;
   std::int64_t batch_size = 32;
   bool shuffle = true;
+
+  bool operator==(const TrainingConfig&) const = default;
 };
 
 struct EarlyStoppingConfig {
@@ -76,6 +101,8 @@ struct EarlyStoppingConfig {
   std::int64_t patience = 10;
   double min_delta = 0.0;
   bool restore_best = true;
+
+  bool operator==(const EarlyStoppingConfig&) const = default;
 };
 
 struct CheckpointConfig {
@@ -83,8 +110,12 @@ struct CheckpointConfig {
   std::string monitor = "val_loss";
   bool save_best = true;
   bool save_last = true;
+
+  bool operator==(const CheckpointConfig&) const = default;
 };
 
+// operator== compares every field, source_file included: a resolved config loaded back
+// equals the original when loaded under the same label.
 struct Config {
   std::string source_file;  // the YAML file this came from (for messages)
   std::string name;
@@ -99,6 +130,8 @@ struct Config {
   TrainingConfig training;
   EarlyStoppingConfig early_stopping;
   CheckpointConfig checkpoint;
+
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace nnrun

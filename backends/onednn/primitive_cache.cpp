@@ -1,0 +1,186 @@
+// The oneDNN backend's engine, stream and primitive cache, and the backend's construction:
+// thread count, description line and the cache counter that the tests read.
+#include "backends/onednn/primitive_cache.hpp"
+
+#include <oneapi/dnnl/dnnl_debug.h>
+
+#include <stdexcept>
+
+#include "backends/onednn/onednn_backend.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace nnrun::onednn {
+
+std::size_t PrimitiveKeyHash::operator()(const PrimitiveKey& key) const noexcept {
+  std::size_t h = static_cast<std::size_t>(key.op) * 0x9E3779B97F4A7C15ull;
+  const auto mix = [&h](std::size_t v) { h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2); };
+  mix(static_cast<std::size_t>(key.algorithm));
+  mix(std::hash<float>{}(key.alpha));
+  for (const std::int64_t d : key.dims) mix(static_cast<std::size_t>(d));
+  return h;
+}
+
+std::string describe(const PrimitiveKey& key) {
+  const auto& d = key.dims;
+  const std::string dense = " (N=" + std::to_string(d[0]) + ", I=" + std::to_string(d[1]) +
+                            ", O=" + std::to_string(d[2]) + ")";
+  const std::string eltwise =
+      std::string(" (") + dnnl_alg_kind2str(static_cast<dnnl_alg_kind_t>(key.algorithm)) +
+      ", alpha " + std::to_string(key.alpha) + ", " + std::to_string(d[0]) + " elements)";
+  switch (key.op) {
+    case OpKind::dense_forward:
+      return "dense_forward" + dense;
+    case OpKind::dense_backward_data:
+      return "dense_backward data" + dense;
+    case OpKind::dense_backward_weights:
+      return "dense_backward weights" + dense;
+    case OpKind::eltwise_forward:
+      return "activation_forward" + eltwise;
+    case OpKind::eltwise_backward:
+      return "activation_backward" + eltwise;
+    case OpKind::softmax_forward:
+      return "softmax_cross_entropy softmax (N=" + std::to_string(d[0]) +
+             ", C=" + std::to_string(d[1]) + ")";
+  }
+  return "unknown op";
+}
+
+namespace {
+[[noreturn]] void throw_status(const std::string& what, dnnl_status_t status) {
+  throw std::runtime_error("oneDNN: " + what + ": " + dnnl_status2str(status));
+}
+}  // namespace
+
+PrimitiveCache::PrimitiveCache() {
+  try {
+    engine_ = dnnl::engine(dnnl::engine::kind::cpu, 0);
+    stream_ = dnnl::stream(engine_);
+  } catch (const dnnl::error& e) {
+    throw_status("cannot create the CPU engine and stream", e.status);
+  }
+}
+
+CachedPrimitive& PrimitiveCache::insert(const PrimitiveKey& key,
+                                        const std::function<BuiltPrimitive()>& build) {
+  auto entry = std::make_unique<CachedPrimitive>();
+  entry->name = describe(key);
+  try {
+    BuiltPrimitive built = build();
+    entry->primitive = std::move(built.primitive);
+    for (const ArgSpec& arg : built.args) {
+      // No buffer yet: execute() points the memory at the caller's tensor each call.
+      entry->memories.emplace_back(arg.desc, engine_, static_cast<void*>(DNNL_MEMORY_NONE));
+      entry->args.push_back({arg.id, entry->memories.back().get()});
+    }
+  } catch (const dnnl::error& e) {
+    throw_status("cannot create " + entry->name + " (" + e.what() + ")", e.status);
+  }
+  CachedPrimitive& result = *entry;
+  entries_.emplace(key, std::move(entry));
+  return result;
+}
+
+void PrimitiveCache::execute(CachedPrimitive& entry, std::initializer_list<void*> data) {
+  if (data.size() != entry.args.size())
+    throw std::logic_error(entry.name + ": wrong number of execute arguments");
+  std::size_t i = 0;
+  for (void* ptr : data) {
+    if (ptr == nullptr) throw std::invalid_argument(entry.name + ": null tensor data");
+    const dnnl_status_t status =
+        dnnl_memory_set_data_handle_v2(entry.args[i++].memory, ptr, nullptr);
+    if (status != dnnl_success) throw_status(entry.name + ": set_data_handle", status);
+  }
+  dnnl_status_t status = dnnl_primitive_execute(
+      entry.primitive.get(), stream_.get(), static_cast<int>(entry.args.size()), entry.args.data());
+  if (status != dnnl_success) throw_status(entry.name + ": execute", status);
+  status = dnnl_stream_wait(stream_.get());
+  if (status != dnnl_success) throw_status(entry.name + ": stream wait", status);
+}
+
+}  // namespace nnrun::onednn
+
+namespace nnrun {
+namespace {
+
+const char* runtime_name(unsigned runtime) {
+  switch (runtime) {
+    case DNNL_RUNTIME_SEQ:
+      return "sequential";
+    case DNNL_RUNTIME_OMP:
+      return "OMP";
+    case DNNL_RUNTIME_TBB:
+      return "TBB";
+    case DNNL_RUNTIME_THREADPOOL:
+      return "threadpool";
+    default:
+      return "unknown";
+  }
+}
+
+const char* isa_name(dnnl::cpu_isa isa) {
+  using dnnl::cpu_isa;
+  switch (isa) {
+    case cpu_isa::sse41:
+      return "sse41";
+    case cpu_isa::avx:
+      return "avx";
+    case cpu_isa::avx2:
+      return "avx2";
+    case cpu_isa::avx2_vnni:
+      return "avx2_vnni";
+    case cpu_isa::avx512_mic:
+      return "avx512_mic";
+    case cpu_isa::avx512_mic_4ops:
+      return "avx512_mic_4ops";
+    case cpu_isa::avx512_core:
+      return "avx512_core";
+    case cpu_isa::avx512_core_vnni:
+      return "avx512_core_vnni";
+    case cpu_isa::avx512_core_bf16:
+      return "avx512_core_bf16";
+    case cpu_isa::avx512_core_amx:
+      return "avx512_core_amx";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace
+
+OneDnnBackend::OneDnnBackend(int threads) {
+  if (threads < 0) throw std::invalid_argument("cpu backend: threads must be >= 0");
+  // Set before any primitive exists: oneDNN sizes its kernels by the thread count it sees.
+  if (threads > 0 && dnnl_version()->cpu_runtime == DNNL_RUNTIME_OMP) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#else
+    throw std::runtime_error("cpu backend: built without OpenMP, cannot set threads");
+#endif
+  }
+  cache_ = std::make_unique<onednn::PrimitiveCache>();
+}
+
+OneDnnBackend::~OneDnnBackend() = default;
+
+std::string OneDnnBackend::description() const {
+  const dnnl_version_t* v = dnnl_version();
+  int count = v->cpu_runtime == DNNL_RUNTIME_SEQ ? 1 : 0;  // 0: the runtime decides
+#ifdef _OPENMP
+  if (v->cpu_runtime == DNNL_RUNTIME_OMP) count = omp_get_max_threads();
+#endif
+  const std::string threads = count == 0   ? "default threads"
+                              : count == 1 ? "1 thread"
+                                           : std::to_string(count) + " threads";
+  return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+         std::to_string(v->patch) + " (cpu runtime " + runtime_name(v->cpu_runtime) + ", " +
+         threads + ", ISA " + isa_name(dnnl::get_effective_cpu_isa()) + ")";
+}
+
+std::size_t OneDnnBackend::primitives_created() const {
+  return cache_->created();
+}
+
+}  // namespace nnrun

@@ -1,0 +1,174 @@
+// Validated YAML tree -> typed Config. Plain defaults come from the schema table; the
+// computed ones (name, lr, alpha, checkpoint dir and monitor) are decided here.
+#include "core/config/config_builder.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "core/config/schema.hpp"
+#include "core/config/yaml_scalars.hpp"
+#include "core/names.hpp"
+
+namespace nnrun {
+namespace {
+
+// One mapping of the validated tree; an absent or empty section reads as all defaults.
+class Section {
+ public:
+  Section(const YAML::Node& map, std::string pattern, std::string path, const YAML::Mark& mark)
+      : map_(map), pattern_(std::move(pattern)), path_(std::move(path)), mark_(mark) {}
+
+  bool has(const std::string& key) const { return map_.IsMap() && map_[key]; }
+  std::string path_of(const std::string& key) const { return child_path(path_, key); }
+  YAML::Mark mark_of(const std::string& key) const {
+    return has(key) ? value_mark(map_[key], mark_) : mark_;
+  }
+  Section section(const std::string& key) const {
+    return Section(has(key) ? map_[key] : YAML::Node(), child_path(pattern_, key), path_of(key),
+                   mark_of(key));
+  }
+  YAML::Node node(const std::string& key) const { return has(key) ? map_[key] : YAML::Node(); }
+
+  // The value's text, or the schema default for an absent key.
+  std::string text(const std::string& key) const {
+    if (has(key)) return map_[key].Scalar();
+    return std::string(find_key_spec(child_path(pattern_, key))->default_value);
+  }
+  double number(const std::string& key) const { return *parse_number(text(key)); }
+  std::int64_t integer(const std::string& key) const { return *parse_integer(text(key)); }
+  bool flag(const std::string& key) const { return *parse_bool(text(key)); }
+  InitSpec init(const std::string& key) const { return *parse_init(text(key)); }
+
+ private:
+  YAML::Node map_;
+  std::string pattern_;
+  std::string path_;
+  YAML::Mark mark_;
+};
+
+// Enum from its user-facing name. The schema already limited the text to its choices, so
+// a miss means the table and core/names.cpp disagree: fail loudly, never pick a default.
+template <typename Enum, std::size_t N>
+Enum enum_named(const std::string& text, const Enum (&values)[N], std::string (*name)(Enum)) {
+  for (Enum value : values)
+    if (name(value) == text) return value;
+  throw std::logic_error("config schema choice '" + text + "' has no matching enum value");
+}
+
+DataConfig build_data(const Section& data, const ConfigSource& source,
+                      const std::string& base_dir) {
+  DataConfig out;
+  const Section train = data.section("train");
+  out.train.format = train.text("format");
+  // Written in the file: relative to the file's folder. Typed after --set: to the cwd.
+  const bool from_override = source.override_for(train.path_of("path")) != nullptr;
+  const std::filesystem::path base =
+      from_override ? std::filesystem::current_path() : std::filesystem::path(base_dir);
+  out.train.path = std::filesystem::absolute(base / train.text("path")).lexically_normal().string();
+  out.train.label = train.has("label") ? train.text("label") : "";
+  const Section validation = data.section("validation");
+  out.validation.split = validation.number("split");
+  out.validation.stratify = validation.flag("stratify");
+  static constexpr Normalization kNorms[] = {Normalization::none, Normalization::standard,
+                                             Normalization::minmax, Normalization::scale};
+  out.normalize = enum_named(data.text("normalize"), kNorms, normalization_name);
+  out.scale = data.number("scale");
+  return out;
+}
+
+LayerConfig build_layer(const YAML::Node& item, const std::string& path) {
+  const std::string type = item.begin()->first.Scalar();
+  const Section settings(item[type], "model.layers[]." + type, child_path(path, type), item.Mark());
+  static constexpr Activation kActivations[] = {
+      Activation::none, Activation::relu,    Activation::leaky_relu, Activation::elu,
+      Activation::gelu, Activation::sigmoid, Activation::tanh};
+  LayerConfig layer;
+  layer.type = type;
+  layer.units = settings.integer("units");
+  layer.activation.kind = enum_named(settings.text("activation"), kActivations, activation_name);
+  const bool leaky = layer.activation.kind == Activation::leaky_relu;
+  const bool elu = layer.activation.kind == Activation::elu;
+  if (settings.has("alpha"))
+    layer.activation.alpha = settings.number("alpha");
+  else
+    layer.activation.alpha = leaky ? 0.01 : elu ? 1.0 : 0.0;
+  if (settings.has("init")) layer.init = settings.init("init");
+  return layer;
+}
+
+OptimizerConfig build_optimizer(const Section& opt, const ConfigSource& source) {
+  OptimizerConfig out;
+  static constexpr OptimizerKind kKinds[] = {OptimizerKind::sgd, OptimizerKind::adam};
+  out.type = enum_named(opt.text("type"), kKinds, optimizer_name);
+  const bool sgd = out.type == OptimizerKind::sgd;
+  out.lr = opt.has("lr") ? opt.number("lr") : sgd ? 0.01 : 0.001;
+  out.weight_decay = opt.number("weight_decay");
+  out.momentum = opt.number("momentum");
+  out.nesterov = opt.flag("nesterov");
+  out.beta1 = opt.number("beta1");
+  out.beta2 = opt.number("beta2");
+  out.eps = opt.number("eps");
+  if (out.nesterov && out.momentum <= 0.0)
+    source.fail(opt.path_of("nesterov"), opt.mark_of("nesterov"),
+                "nesterov needs momentum > 0 (momentum is " + format_number(out.momentum) + ")");
+  return out;
+}
+
+}  // namespace
+
+Config build_config(const YAML::Node& root, const ConfigSource& source,
+                    const std::string& base_dir) {
+  const Section top(root, "", "", root.Mark());
+  Config cfg;
+  cfg.source_file = source.file_label();
+  const std::string stem = std::filesystem::path(source.file_label()).stem().string();
+  cfg.name = top.has("name") ? top.text("name") : stem.empty() ? "run" : stem;
+  cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  cfg.backend = top.text("backend");
+  cfg.threads = top.integer("threads");
+  cfg.precision = top.text("precision");
+  if (cfg.precision != "f32")
+    source.fail("precision", top.mark_of("precision"),
+                cfg.precision + " is not supported yet; use f32");
+  cfg.data = build_data(top.section("data"), source, base_dir);
+
+  const Section model = top.section("model");
+  const YAML::Node layers = model.node("layers");
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    cfg.model.layers.push_back(build_layer(layers[i], "model.layers[" + std::to_string(i) + "]"));
+  cfg.model.init = model.init("init");
+
+  static constexpr LossKind kLosses[] = {LossKind::cross_entropy, LossKind::binary_cross_entropy,
+                                         LossKind::mse};
+  cfg.loss = enum_named(top.text("loss"), kLosses, loss_name);
+  if (cfg.loss == LossKind::binary_cross_entropy && cfg.model.layers.back().units != 1)
+    source.fail("loss", top.mark_of("loss"),
+                "binary_cross_entropy needs a last layer with 1 unit, got " +
+                    std::to_string(cfg.model.layers.back().units));
+  cfg.optimizer = build_optimizer(top.section("optimizer"), source);
+
+  const Section training = top.section("training");
+  cfg.training.epochs = training.integer("epochs");
+  cfg.training.batch_size = training.integer("batch_size");
+  cfg.training.shuffle = training.flag("shuffle");
+
+  const Section stopping = top.section("early_stopping");
+  static constexpr MonitorMode kModes[] = {MonitorMode::auto_, MonitorMode::min, MonitorMode::max};
+  cfg.early_stopping.enabled = top.has("early_stopping");
+  cfg.early_stopping.monitor = stopping.text("monitor");
+  cfg.early_stopping.mode = enum_named(stopping.text("mode"), kModes, monitor_mode_name);
+  cfg.early_stopping.patience = stopping.integer("patience");
+  cfg.early_stopping.min_delta = stopping.number("min_delta");
+  cfg.early_stopping.restore_best = stopping.flag("restore_best");
+
+  const Section checkpoint = top.section("checkpoint");
+  cfg.checkpoint.dir = checkpoint.has("dir") ? checkpoint.text("dir") : "runs/" + cfg.name;
+  cfg.checkpoint.monitor = checkpoint.has("monitor")    ? checkpoint.text("monitor")
+                           : cfg.early_stopping.enabled ? cfg.early_stopping.monitor
+                                                        : "val_loss";
+  cfg.checkpoint.save_best = checkpoint.flag("save_best");
+  cfg.checkpoint.save_last = checkpoint.flag("save_last");
+  return cfg;
+}
+
+}  // namespace nnrun

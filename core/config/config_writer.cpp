@@ -1,0 +1,107 @@
+// The resolved config a run directory keeps: every key explicit, in schema order, with
+// strings quoted and numbers in shortest round-trip form so that it loads back unchanged.
+#include <sstream>
+
+#include "core/config/config_loader.hpp"
+#include "core/config/yaml_scalars.hpp"
+#include "core/names.hpp"
+
+namespace nnrun {
+namespace {
+
+std::string flag(bool value) {
+  return value ? "true" : "false";
+}
+
+// A label that is an index is written as a plain integer, so it reads back as an index.
+std::string label_value(const std::string& label) {
+  if (parse_integer(label) && label.find_first_not_of("0123456789") == std::string::npos)
+    return label;
+  return quote_yaml_string(label);
+}
+
+std::string layer_line(const LayerConfig& layer) {
+  std::string line = "    - " + layer.type + ": {units: " + std::to_string(layer.units) +
+                     ", activation: " + activation_name(layer.activation.kind);
+  // alpha is only allowed where the activation uses it.
+  if (layer.activation.kind == Activation::leaky_relu || layer.activation.kind == Activation::elu)
+    line += ", alpha: " + format_number(layer.activation.alpha);
+  if (layer.init) line += ", init: " + init_to_string(*layer.init);
+  return line + "}\n";
+}
+
+void write_optimizer(std::ostream& out, const OptimizerConfig& opt) {
+  out << "optimizer:\n"
+      << "  type: " << optimizer_name(opt.type) << "\n"
+      << "  lr: " << format_number(opt.lr) << "\n"
+      << "  weight_decay: " << format_number(opt.weight_decay) << "\n";
+  // The other type's keys would be rejected on reload; they keep their defaults.
+  if (opt.type == OptimizerKind::sgd) {
+    out << "  momentum: " << format_number(opt.momentum) << "\n"
+        << "  nesterov: " << flag(opt.nesterov) << "\n";
+  } else {
+    out << "  beta1: " << format_number(opt.beta1) << "\n"
+        << "  beta2: " << format_number(opt.beta2) << "\n"
+        << "  eps: " << format_number(opt.eps) << "\n";
+  }
+}
+
+}  // namespace
+
+std::string resolved_config_yaml(const Config& cfg) {
+  std::ostringstream out;
+  out << "# nnrun resolved config: defaults filled in, overrides applied, data paths absolute.\n"
+      << "name: " << quote_yaml_string(cfg.name) << "\n"
+      << "seed: " << cfg.seed << "\n"
+      << "backend: " << cfg.backend << "\n"
+      << "threads: " << cfg.threads << "\n"
+      << "precision: " << cfg.precision << "\n";
+
+  const DataConfig& data = cfg.data;
+  out << "data:\n"
+      << "  train:\n"
+      << "    format: " << data.train.format << "\n"
+      << "    path: " << quote_yaml_string(data.train.path) << "\n";
+  if (!data.train.label.empty())
+    out << "    label: " << label_value(data.train.label) << "\n";
+  else
+    out << "    # label: the last column\n";
+  out << "  validation:\n"
+      << "    split: " << format_number(data.validation.split) << "\n"
+      << "    stratify: " << flag(data.validation.stratify) << "\n"
+      << "  normalize: " << normalization_name(data.normalize) << "\n";
+  if (data.normalize == Normalization::scale)
+    out << "  scale: " << format_number(data.scale) << "\n";
+
+  out << "model:\n  layers:\n";
+  for (const LayerConfig& layer : cfg.model.layers) out << layer_line(layer);
+  out << "  init: " << init_to_string(cfg.model.init) << "\n"
+      << "loss: " << loss_name(cfg.loss) << "\n";
+  write_optimizer(out, cfg.optimizer);
+
+  out << "training:\n"
+      << "  epochs: " << cfg.training.epochs << "\n"
+      << "  batch_size: " << cfg.training.batch_size << "\n"
+      << "  shuffle: " << flag(cfg.training.shuffle) << "\n";
+
+  const EarlyStoppingConfig& stop = cfg.early_stopping;
+  if (stop.enabled) {
+    out << "early_stopping:\n"
+        << "  monitor: " << stop.monitor << "\n"
+        << "  mode: " << monitor_mode_name(stop.mode) << "\n"
+        << "  patience: " << stop.patience << "\n"
+        << "  min_delta: " << format_number(stop.min_delta) << "\n"
+        << "  restore_best: " << flag(stop.restore_best) << "\n";
+  } else {
+    out << "# early_stopping: off (the section is absent)\n";
+  }
+
+  out << "checkpoint:\n"
+      << "  dir: " << quote_yaml_string(cfg.checkpoint.dir) << "\n"
+      << "  monitor: " << cfg.checkpoint.monitor << "\n"
+      << "  save_best: " << flag(cfg.checkpoint.save_best) << "\n"
+      << "  save_last: " << flag(cfg.checkpoint.save_last) << "\n";
+  return out.str();
+}
+
+}  // namespace nnrun

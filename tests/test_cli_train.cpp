@@ -1,0 +1,111 @@
+// End-to-end through the binary: train the shipped Iris configs, check the run directory,
+// that eval reproduces the best epoch's logged metrics, and that runs are reproducible.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "tests/cli_runner.hpp"
+
+using namespace nnrun::testing;
+
+namespace {
+
+struct MetricsRow {
+  std::vector<std::string> fields;  // as written in metrics.csv
+  double val_error() const { return std::strtod(fields.at(4).c_str(), nullptr); }
+};
+
+std::vector<MetricsRow> read_metrics(const std::string& path) {
+  const std::vector<std::string> lines = split(read_file(path), '\n');
+  REQUIRE(!lines.empty());
+  CHECK(lines[0] == "epoch,train_loss,train_error,val_loss,val_error,lr,seconds");
+  std::vector<MetricsRow> rows;
+  for (std::size_t i = 1; i < lines.size(); ++i) rows.push_back({split(lines[i], ',')});
+  return rows;
+}
+
+// The value of "key": in flat JSON output, as text.
+std::string json_number(const std::string& json, const std::string& key) {
+  const std::size_t at = json.find("\"" + key + "\": ");
+  REQUIRE(at != std::string::npos);
+  const std::size_t begin = at + key.size() + 4;
+  return json.substr(begin, json.find_first_of(",\n}", begin) - begin);
+}
+
+std::string strip_seconds(const std::string& csv) {
+  std::string out;
+  for (const std::string& line : split(csv, '\n')) out += line.substr(0, line.rfind(',')) + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("train iris: run directory, accuracy, eval reproduces the best epoch") {
+  TempDir dir("train-iris");
+  const std::string run = dir.file("run");
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " --quiet --run-dir " + run);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.empty());  // --quiet
+  for (const char* f :
+       {"config.yaml", "metrics.csv", "train.log", "summary.json", "best.ckpt", "last.ckpt"})
+    CHECK_MESSAGE(std::filesystem::exists(run + "/" + f), f);
+
+  const std::vector<MetricsRow> rows = read_metrics(run + "/metrics.csv");
+  REQUIRE(rows.size() >= 10);
+  const std::string summary = read_file(run + "/summary.json");
+  const int best_epoch = std::atoi(json_number(summary, "best_epoch").c_str());
+  REQUIRE(best_epoch >= 1);
+  REQUIRE(best_epoch <= static_cast<int>(rows.size()));
+  const MetricsRow& best = rows[best_epoch - 1];
+  CHECK(best.fields[0] == std::to_string(best_epoch));
+  CHECK(1.0 - best.val_error() >= 0.95);
+
+  const CommandResult eval = run_nnrun("eval " + run + "/best.ckpt --json");
+  REQUIRE_MESSAGE(eval.exit_code == 0, eval.output);
+  char expected_loss[32], expected_error[32];
+  std::snprintf(expected_loss, sizeof expected_loss, "%.6f",
+                std::strtod(json_number(eval.output, "loss").c_str(), nullptr));
+  std::snprintf(expected_error, sizeof expected_error, "%.6f",
+                std::strtod(json_number(eval.output, "error").c_str(), nullptr));
+  CHECK(best.fields[3] == expected_loss);
+  CHECK(best.fields[4] == expected_error);
+  CHECK(json_number(eval.output, "samples") == "30");
+
+  const CommandResult text = run_nnrun("eval " + run + "/best.ckpt");
+  CHECK(text.exit_code == 0);
+  CHECK(text.output.find("loss       " + best.fields[3]) != std::string::npos);
+}
+
+TEST_CASE("train iris: the same command twice gives identical metrics.csv (but seconds)") {
+  TempDir dir("train-determinism");
+  const std::string config = source_path("configs/iris.yaml");
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 30 --run-dir " + dir.file("a")).exit_code ==
+          0);
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 30 --run-dir " + dir.file("b")).exit_code ==
+          0);
+  const std::string a = strip_seconds(read_file(dir.file("a/metrics.csv")));
+  CHECK(split(a, '\n').size() == 31);
+  CHECK(a == strip_seconds(read_file(dir.file("b/metrics.csv"))));
+  // A different seed gives a different run.
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 30 --seed 7 --run-dir " + dir.file("c"))
+              .exit_code == 0);
+  CHECK(a != strip_seconds(read_file(dir.file("c/metrics.csv"))));
+}
+
+TEST_CASE("train iris_linear: the single-layer network reaches 0.90") {
+  TempDir dir("train-linear");
+  const std::string run = dir.file("run");
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris_linear.yaml") + " -q --run-dir " + run);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  const std::string eval = run_nnrun("eval " + run + "/best.ckpt --json").output;
+  CHECK(std::strtod(json_number(eval, "accuracy").c_str(), nullptr) >= 0.90);
+}
+
+TEST_CASE("check prints the layer table with parameter counts") {
+  const CommandResult r = run_nnrun("check " + source_path("configs/iris.yaml"));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.find("total") != std::string::npos);
+  CHECK(r.output.find("4 features, 3 classes") != std::string::npos);
+}
