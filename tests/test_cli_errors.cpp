@@ -5,7 +5,7 @@
 
 using namespace nnrun::testing;
 
-TEST_CASE("cli: --version and --help exit 0; unknown commands and options exit 2") {
+TEST_CASE("cli: --version and --help exit 0 / unknown commands and options exit 2") {
   const CommandResult version = run_nnrun("--version");
   CHECK(version.exit_code == 0);
   CHECK(version.output.find("nnrun ") != std::string::npos);
@@ -16,7 +16,7 @@ TEST_CASE("cli: --version and --help exit 0; unknown commands and options exit 2
   CHECK(run_nnrun("train x.yaml --no-such-option").exit_code == 2);
 }
 
-TEST_CASE("cli: missing config, a directory as config, an empty YAML file") {
+TEST_CASE("cli: missing config / a directory as config / an empty YAML file") {
   TempDir dir("cli-files");
   const CommandResult missing = run_nnrun("train " + dir.file("nope.yaml"));
   CHECK(missing.exit_code == 2);
@@ -51,7 +51,7 @@ std::string iris_config(const std::string& optimizer_lines) {
 
 }  // namespace
 
-TEST_CASE("cli: config errors carry file:line:col and key path, exit 2") {
+TEST_CASE("cli: config errors carry file:line:col and key path / exit 2") {
   TempDir dir("cli-config");
   struct Case {
     const char* name;
@@ -75,7 +75,7 @@ TEST_CASE("cli: config errors carry file:line:col and key path, exit 2") {
   }
 }
 
-TEST_CASE("cli: CSV errors name the file and line, exit 2") {
+TEST_CASE("cli: CSV errors name the file and line / exit 2") {
   TempDir dir("cli-csv");
   const std::string csv = dir.write("bad.csv", "a,b,label\n1,2,x\n3,4\n5,6,y\n");
   const std::string config =
@@ -98,7 +98,7 @@ TEST_CASE("cli: a model that does not fit the data is a config error") {
   CHECK(r.output.find("3 classes") != std::string::npos);
 }
 
-TEST_CASE("cli: a truncated or foreign checkpoint is a clear error, exit 2") {
+TEST_CASE("cli: a truncated or foreign checkpoint is a clear error / exit 2") {
   TempDir dir("cli-ckpt");
   const std::string junk = dir.write("junk.ckpt", "this is not a checkpoint at all");
   const CommandResult r = run_nnrun("eval " + junk);

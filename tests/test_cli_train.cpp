@@ -40,7 +40,7 @@ std::string strip_seconds(const std::string& csv) {
 
 }  // namespace
 
-TEST_CASE("train iris: run directory, accuracy, eval reproduces the best epoch") {
+TEST_CASE("train iris: run directory / accuracy / eval reproduces the best epoch") {
   TempDir dir("train-iris");
   const std::string run = dir.file("run");
   const CommandResult r =

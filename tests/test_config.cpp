@@ -12,7 +12,7 @@ std::string with_tail(const std::string& tail) {
   return std::string(kMinimalConfig) + tail;
 }
 
-TEST_CASE("config: a value out of range names file, line, column and key (SPEC example)") {
+TEST_CASE("config: a value out of range names file / line / column and key (SPEC example)") {
   TempDir dir;
   const std::string yaml =
       "# comment\nname: spec-example\ndata:\n  train:\n    path: data.csv\nmodel:\n  layers:\n"
@@ -22,7 +22,7 @@ TEST_CASE("config: a value out of range names file, line, column and key (SPEC e
   CHECK(config_error(dir, yaml) == file + ":14:9: optimizer.lr: must be > 0, got -0.1");
 }
 
-TEST_CASE("config: unknown keys get a did-you-mean hint, or the list of valid keys") {
+TEST_CASE("config: unknown keys get a did-you-mean hint / or the list of valid keys") {
   TempDir dir;
   const std::string file = (dir.path() / "cfg.yaml").string();
   CHECK(config_error(dir, with_tail("optimizer:\n  lrr: 0.1\n")) ==
@@ -56,7 +56,7 @@ TEST_CASE("config: wrong types are rejected with what was found") {
         file + ":7:3: optimizer.lr: expected a number, got nothing");
 }
 
-TEST_CASE("config: ranges are checked, with open and closed bounds") {
+TEST_CASE("config: ranges are checked / with open and closed bounds") {
   TempDir dir;
   const std::string file = (dir.path() / "cfg.yaml").string();
   CHECK(config_error(dir, with_tail("training: {batch_size: 0}\n")) ==
@@ -137,7 +137,7 @@ TEST_CASE("config: missing required keys are reported at the parent") {
         file + ":1:1: data: required key 'data' is missing (where the examples come from)");
 }
 
-TEST_CASE("config: empty, non-mapping, missing and directory configs are clear errors") {
+TEST_CASE("config: empty / non-mapping / missing and directory configs are clear errors") {
   TempDir dir;
   const std::string file = (dir.path() / "cfg.yaml").string();
   CHECK(config_error(dir, "") ==
@@ -156,7 +156,7 @@ TEST_CASE("config: empty, non-mapping, missing and directory configs are clear e
         dir.path().string() + ": is a directory, expected a YAML config file");
 }
 
-TEST_CASE("config: keys of the other variant, duplicates and cross-key rules") {
+TEST_CASE("config: keys of the other variant / duplicates and cross-key rules") {
   TempDir dir;
   const std::string file = (dir.path() / "cfg.yaml").string();
   CHECK(config_error(dir, with_tail("optimizer:\n  type: sgd\n  beta1: 0.9\n")) ==

@@ -19,7 +19,7 @@ const char* const kTwoLayerConfig =
     "optimizer:\n"
     "  lr: 0.01\n";
 
-TEST_CASE("overrides: values, list items and keys absent from the file") {
+TEST_CASE("overrides: values / list items and keys absent from the file") {
   TempDir dir;
   const std::string path = dir.write("cfg.yaml", kTwoLayerConfig);
   const Config cfg = load_config_file(
@@ -35,7 +35,7 @@ TEST_CASE("overrides: values, list items and keys absent from the file") {
   CHECK_FALSE(cfg.training.shuffle);
 }
 
-TEST_CASE("overrides: a flow value replaces a whole item, later overrides win") {
+TEST_CASE("overrides: a flow value replaces a whole item / later overrides win") {
   TempDir dir;
   const std::string path = dir.write("cfg.yaml", kTwoLayerConfig);
   const Config cfg =
@@ -55,7 +55,7 @@ TEST_CASE("overrides: a data path typed on the command line is relative to the c
         (std::filesystem::current_path() / "other.csv").lexically_normal().string());
 }
 
-TEST_CASE("overrides: unknown keys, bad indices and malformed keys name the override") {
+TEST_CASE("overrides: unknown keys / bad indices and malformed keys name the override") {
   TempDir dir;
   const std::string path = dir.write("cfg.yaml", kTwoLayerConfig);
   CHECK(load_error(path, {"optimizer.lrr=0.1"}) ==

@@ -87,7 +87,7 @@ TEST_CASE("load_csv: string labels become sorted class names") {
   CHECK(data.source == path);
 }
 
-TEST_CASE("load_csv: integer labels sort numerically; label by index or last column") {
+TEST_CASE("load_csv: integer labels sort numerically / label by index or last column") {
   TempDir dir;
   const auto path = dir.write("d.csv", "digit,p,q\n10,1,2\n2,3,4\n0,5,6\n2,7,8\n");
   const Dataset by_index = load_csv(path, "0", Task::classification);
@@ -113,7 +113,7 @@ TEST_CASE("load_csv: regression targets") {
   CHECK(data.class_names.empty());
 }
 
-TEST_CASE("load_csv: quoting, CRLF, BOM, spaces and blank lines") {
+TEST_CASE("load_csv: quoting / CRLF / BOM / spaces and blank lines") {
   TempDir dir;
   const std::string text =
       "\xEF\xBB\xBF\"first, name\", b ,label\r\n"
@@ -184,7 +184,7 @@ TEST_CASE("load_csv: the shipped Iris data") {
   CHECK(iris.features.at(0, 0) == doctest::Approx(5.1));  // first row: 5.1,3.5,1.4,0.2,setosa
 }
 
-TEST_CASE("split: stratified Iris keeps 10 of each class, disjoint and complete") {
+TEST_CASE("split: stratified Iris keeps 10 of each class / disjoint and complete") {
   const Dataset all = iris_with_row_ids();
   const TrainValidation parts = split_train_validation(all, 0.2, true, 42);
   CHECK(parts.train.size() == 120);
@@ -208,7 +208,7 @@ TEST_CASE("split: stratified Iris keeps 10 of each class, disjoint and complete"
   CHECK(row_ids(split_train_validation(all, 0.2, true, 43).validation) != validation_ids);
 }
 
-TEST_CASE("split: unstratified and regression round the whole set; empty parts are errors") {
+TEST_CASE("split: unstratified and regression round the whole set / empty parts are errors") {
   Dataset all;
   all.task = Task::regression;
   all.features = {10, 1, std::vector<float>(10, 1.0f)};
@@ -264,7 +264,7 @@ TEST_CASE("normalizer: statistics match hand-computed values") {
   CHECK(untouched.values == data.values);
 }
 
-TEST_CASE("normalizer: restored statistics, wrong widths, standardized Iris") {
+TEST_CASE("normalizer: restored statistics / wrong widths / standardized Iris") {
   const Dataset iris = load_csv(iris_path, "species", Task::classification);
   const TrainValidation parts = split_train_validation(iris, 0.2, true, 42);
   const Normalizer fitted = Normalizer::fit(Normalization::standard, parts.train.features, 0.0);

@@ -207,7 +207,7 @@ struct Mlp {
   }
 };
 
-TEST_CASE("2-layer MLP (dense, tanh, dense, softmax CE): gradients of all parameters") {
+TEST_CASE("2-layer MLP (dense / tanh / dense / softmax CE): gradients of all parameters") {
   ReferenceBackend backend;
   Mlp mlp(backend);
   mlp.run(true);

@@ -159,7 +159,7 @@ TEST_CASE("losses: dlogits is the gradient of the mean loss metrics[kLossSum] / 
   }
 }
 
-TEST_CASE("losses: metric sums add into metrics, with a gradient, a null or a 0-row dlogits") {
+TEST_CASE("losses: metric sums add into metrics / with a gradient / a null or a 0-row dlogits") {
   ReferenceBackend backend;
   const std::vector<double> start = {0.25, 2, 10};
   for (const LossCase& c : moderate_cases()) {

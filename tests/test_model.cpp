@@ -51,7 +51,7 @@ TEST_CASE("model: parameter layout is one flat arena with named views") {
   CHECK(model.download_parameters() != first);
 }
 
-TEST_CASE("model: gradients through Model match finite differences (f64, reference)") {
+TEST_CASE("model: gradients through Model match finite differences (f64 / reference)") {
   ReferenceBackend backend;
   Model model(backend, three_layer_config(), 5, DType::f64);
   const std::int64_t batch = 7;
@@ -83,7 +83,7 @@ TEST_CASE("model: gradients through Model match finite differences (f64, referen
   CHECK(result.max_abs_analytic > 1e-3);
 }
 
-TEST_CASE("model: oneDNN and reference agree over 25 Adam steps, ragged last batch included") {
+TEST_CASE("model: oneDNN and reference agree over 25 Adam steps / ragged last batch included") {
   ReferenceBackend reference;
   OneDnnBackend onednn(1);
   const std::int64_t samples = 33, batch = 8;  // 4 full batches and one of 1

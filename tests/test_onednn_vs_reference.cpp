@@ -109,7 +109,7 @@ std::string shape_name(std::int64_t n, std::int64_t in, std::int64_t out) {
 
 }  // namespace
 
-TEST_CASE("onednn: identity, dtypes and errors") {
+TEST_CASE("onednn: identity / dtypes and errors") {
   OneDnnBackend cpu(0);
   CHECK(cpu.name() == "cpu");
   CHECK(cpu.description().rfind("oneDNN ", 0) == 0);
@@ -142,7 +142,7 @@ TEST_CASE("onednn: explicit thread count keeps the description consistent") {
   if (threads > 0) CHECK(OneDnnBackend(threads).description() == base);
 }
 
-TEST_CASE("onednn: allocate is 64-byte aligned; upload/download round trip; fill_zero") {
+TEST_CASE("onednn: allocate is 64-byte aligned / upload/download round trip / fill_zero") {
   Backends b;
   for (std::size_t bytes : {0, 1, 4, 63, 64, 65, 4097}) {
     void* p = b.cpu.allocate(bytes);
@@ -225,7 +225,7 @@ TEST_CASE("onednn: dense_forward matches the reference") {
     }
 }
 
-TEST_CASE("onednn: dense_backward matches the reference, with and without dsrc") {
+TEST_CASE("onednn: dense_backward matches the reference / with and without dsrc") {
   Backends b;
   for (const bool with_dsrc : {true, false})
     for (const std::int64_t n : kBatches)
@@ -252,7 +252,7 @@ TEST_CASE("onednn: dense_backward matches the reference, with and without dsrc")
       }
 }
 
-TEST_CASE("onednn: activations match the reference, forward and backward") {
+TEST_CASE("onednn: activations match the reference / forward and backward") {
   const ActivationParams acts[] = {
       {Activation::none, 0},         {Activation::relu, 0},    {Activation::leaky_relu, 0.01},
       {Activation::leaky_relu, 0.2}, {Activation::elu, 1.0},   {Activation::elu, 0.5},
@@ -445,7 +445,7 @@ TEST_CASE("onednn: adam_step matches the reference over several steps") {
     }
 }
 
-TEST_CASE("onednn: primitives are cached per shape; a ragged batch adds one entry") {
+TEST_CASE("onednn: primitives are cached per shape / a ragged batch adds one entry") {
   Backends b;
   const std::int64_t in = 17, out = 5;
   Twin weights = b.twin_f32(out, in, 90);
