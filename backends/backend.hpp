@@ -52,8 +52,8 @@ class Backend {
   // --- memory ------------------------------------------------------------------------
   virtual void* allocate(std::size_t bytes) = 0;
   virtual void release(void* ptr) noexcept = 0;
-  virtual void upload(Tensor dst, const void* host_src) = 0;    // dst.bytes() bytes
-  virtual void download(Tensor src, void* host_dst) = 0;        // src.bytes() bytes
+  virtual void upload(Tensor dst, const void* host_src) = 0;  // dst.bytes() bytes
+  virtual void download(Tensor src, void* host_dst) = 0;      // src.bytes() bytes
   virtual void fill_zero(Tensor dst) = 0;
   // dst[i, :] = src[index[i], :]; index is an i32 column of dst.rows entries.
   virtual void gather_rows(Tensor src, Tensor index, Tensor dst) = 0;
@@ -63,8 +63,8 @@ class Backend {
   virtual void dense_forward(Tensor src, Tensor weights, Tensor bias, Tensor dst) = 0;
   // dsrc[N,I] = ddst * weights (skipped when dsrc is empty: the first layer);
   // dweights[O,I] = ddst^T * src; dbias[1,O] = column sums of ddst. Gradients overwrite.
-  virtual void dense_backward(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
-                              Tensor dweights, Tensor dbias) = 0;
+  virtual void dense_backward(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc, Tensor dweights,
+                              Tensor dbias) = 0;
 
   // --- element-wise activations ------------------------------------------------------
   virtual void activation_forward(ActivationParams act, Tensor src, Tensor dst) = 0;
@@ -88,8 +88,7 @@ class Backend {
 
   // --- optimizers: one step over a whole flat parameter arena --------------------------
   virtual void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity) = 0;
-  virtual void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m,
-                         Tensor v) = 0;
+  virtual void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v) = 0;
 };
 
 // RAII owner of one backend allocation, viewed as a rows x cols tensor.

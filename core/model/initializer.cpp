@@ -39,24 +39,4 @@ std::vector<double> initial_weights(const InitSpec& init, std::int64_t fan_in, s
   return w;
 }
 
-std::string init_name(const InitSpec& init) {
-  using K = InitSpec::Kind;
-  switch (init.kind) {
-    case K::he_uniform:
-      return "he_uniform";
-    case K::he_normal:
-      return "he_normal";
-    case K::xavier_uniform:
-      return "xavier_uniform";
-    case K::xavier_normal:
-      return "xavier_normal";
-    case K::normal: {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "normal(%g)", init.std);
-      return buf;
-    }
-  }
-  return "?";
-}
-
 }  // namespace nnrun

@@ -11,6 +11,4 @@ namespace nnrun {
 std::vector<double> initial_weights(const InitSpec& init, std::int64_t fan_in, std::int64_t fan_out,
                                     std::uint64_t seed, std::uint32_t layer_index);
 
-std::string init_name(const InitSpec& init);
-
 }  // namespace nnrun
