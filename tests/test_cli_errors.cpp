@@ -94,7 +94,7 @@ TEST_CASE("cli: a model that does not fit the data is a config error") {
                     ", label: species}\nmodel:\n  layers:\n    - dense: {units: 4}\n");
   const CommandResult r = run_nnrun("check " + config);
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("model.layers[0].dense.units") != std::string::npos);
+  CHECK(r.output.rfind(config + ":5:22: model.layers[0].dense.units: ", 0) == 0);
   CHECK(r.output.find("3 classes") != std::string::npos);
 }
 
@@ -105,4 +105,17 @@ TEST_CASE("cli: a truncated or foreign checkpoint is a clear error / exit 2") {
   CHECK(r.exit_code == 2);
   CHECK(r.output.find(junk) != std::string::npos);
   CHECK(run_nnrun("eval " + dir.file("missing.ckpt")).exit_code == 2);
+}
+
+TEST_CASE("cli: a missing data file is reported at the config key that names it") {
+  TempDir dir("cli-missing-data");
+  const std::string config =
+      dir.write("c.yaml",
+                "data:\n  train: {format: csv, path: nowhere.csv}\nmodel:\n  layers:\n"
+                "    - dense: {units: 2}\n");
+  const CommandResult r = run_nnrun("train " + config + " --run-dir " + dir.file("run"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.rfind(
+            config + ":2:30: data.train.path: file not found: " + dir.file("nowhere.csv"), 0) == 0);
+  CHECK(!std::filesystem::exists(dir.file("run")));  // nothing is created for a bad config
 }

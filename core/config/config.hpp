@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "backends/backend.hpp"
+#include "core/errors.hpp"
 
 namespace nnrun {
 
@@ -116,8 +118,32 @@ struct CheckpointConfig {
 
 // operator== compares every field, source_file included: a resolved config loaded back
 // equals the original when loaded under the same label.
+// Where each key was written (file:line:col, or the --set that gave it), so checks that run
+// after loading (data files, model against data) can point at the key. Not part of a
+// config's value: two configs that differ only in where keys were written compare equal.
+class KeyLocations {
+ public:
+  void record(const std::string& key_path, SourceLocation where) {
+    locations_[key_path] = std::move(where);
+  }
+  // The key's location, else the nearest recorded parent's, else just the file.
+  SourceLocation find(std::string key_path, const std::string& file) const {
+    for (;;) {
+      if (const auto it = locations_.find(key_path); it != locations_.end()) return it->second;
+      const auto cut = key_path.find_last_of(".[");
+      if (cut == std::string::npos) return {file, 0, 0};
+      key_path.resize(cut);
+    }
+  }
+  bool operator==(const KeyLocations&) const { return true; }
+
+ private:
+  std::map<std::string, SourceLocation> locations_;
+};
+
 struct Config {
   std::string source_file;  // the YAML file this came from (for messages)
+  KeyLocations locations;
   std::string name;
   std::uint64_t seed = 42;
   std::string backend = "auto";  // auto | cpu | cuda | reference
@@ -132,6 +158,11 @@ struct Config {
   CheckpointConfig checkpoint;
 
   bool operator==(const Config&) const = default;
+
+  // A ConfigError pointing at key_path where it was written.
+  ConfigError error_at(const std::string& key_path, const std::string& message) const {
+    return ConfigError(locations.find(key_path, source_file), key_path, message);
+  }
 };
 
 }  // namespace nnrun

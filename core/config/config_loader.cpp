@@ -77,7 +77,9 @@ Config load_config_text(const std::string& yaml_text, const std::string& file_la
   ConfigSource source(file_label);
   apply_overrides(root, overrides, source);
   validate_config_tree(root, source);
-  return build_config(root, source, base_dir);
+  Config config = build_config(root, source, base_dir);
+  record_key_locations(root, "", source, config.locations);
+  return config;
 }
 
 Config load_config_file(const std::string& path, const std::vector<std::string>& overrides) {

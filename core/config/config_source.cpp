@@ -45,3 +45,24 @@ std::string child_path(std::string_view parent, std::string_view key) {
 }
 
 }  // namespace nnrun
+
+namespace nnrun {
+
+void record_key_locations(const YAML::Node& node, const std::string& path,
+                          const ConfigSource& source, KeyLocations& out) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      const std::string key = child_path(path, kv.first.Scalar());
+      out.record(key, source.locate(key, value_mark(kv.second, kv.first.Mark())));
+      record_key_locations(kv.second, key, source, out);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string key = path + "[" + std::to_string(i) + "]";
+      out.record(key, source.locate(key, node[i].Mark()));
+      record_key_locations(node[i], key, source, out);
+    }
+  }
+}
+
+}  // namespace nnrun

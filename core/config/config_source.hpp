@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/config/config.hpp"
 #include "core/errors.hpp"
 
 namespace nnrun {
@@ -45,5 +46,9 @@ YAML::Mark value_mark(const YAML::Node& value, const YAML::Mark& key_mark);
 
 // Joins a parent path and a child key: ("optimizer", "lr") -> "optimizer.lr".
 std::string child_path(std::string_view parent, std::string_view key);
+
+// Records where every key of the tree was written (for Config::locations).
+void record_key_locations(const YAML::Node& node, const std::string& path,
+                          const ConfigSource& source, KeyLocations& out);
 
 }  // namespace nnrun

@@ -11,12 +11,10 @@ void check_model_fits_data(const Config& config, const Dataset& train) {
   const std::size_t last = config.model.layers.size() - 1;
   const LayerConfig& out = config.model.layers[last];
   const std::string key = "model.layers[" + std::to_string(last) + "].dense";
-  const SourceLocation where{config.source_file, 0, 0};
   const std::int64_t expected = expected_output_width(config.loss, train);
   if (config.loss == LossKind::binary_cross_entropy && train.num_classes() != 2)
-    throw ConfigError(where, "loss",
-                      "binary_cross_entropy needs exactly 2 classes, the data has " +
-                          std::to_string(train.num_classes()) + "; use cross_entropy");
+    throw config.error_at("loss", "binary_cross_entropy needs exactly 2 classes, the data has " +
+                                      std::to_string(train.num_classes()) + "; use cross_entropy");
   if (out.units != expected) {
     std::string why;
     switch (config.loss) {
@@ -31,15 +29,16 @@ void check_model_fits_data(const Config& config, const Dataset& train) {
         why = "mse needs one output per target column, and there are " + std::to_string(expected);
         break;
     }
-    throw ConfigError(where, key + ".units",
-                      "the last layer has " + std::to_string(out.units) + " units but " + why);
+    throw config.error_at(key + ".units",
+                          "the last layer has " + std::to_string(out.units) + " units but " + why);
   }
   if (config.loss != LossKind::mse && out.activation.kind != Activation::none)
-    throw ConfigError(where, key + ".activation",
-                      "the last layer feeds " + loss_name(config.loss) +
-                          ", which applies its own softmax/sigmoid; its activation must be none, "
-                          "got " +
-                          activation_name(out.activation.kind));
+    throw config.error_at(
+        key + ".activation",
+        "the last layer feeds " + loss_name(config.loss) +
+            ", which applies its own softmax/sigmoid; its activation must be none, "
+            "got " +
+            activation_name(out.activation.kind));
 }
 
 }  // namespace nnrun
