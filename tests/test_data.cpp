@@ -1,7 +1,9 @@
 // Tests for core/data: CSV loading and its error messages, the seeded stratified
 // validation split, and normalization statistics. Fixtures go to a fresh temp folder.
 #include <doctest/doctest.h>
+
 #include <unistd.h>
+#include "tests/temp_dir.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,38 +16,16 @@
 #include "core/data/normalizer.hpp"
 #include "core/data/split.hpp"
 #include "core/errors.hpp"
+#include "tests/temp_dir.hpp"
 
 using namespace nnrun;
 namespace fs = std::filesystem;
 
+using nnrun::testing::TempDir;
+
 namespace {
 
 const std::string iris_path = NNRUN_SOURCE_DIR "/datasets/iris.csv";
-
-// A temp folder unique to this process and test case, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("nnrun_test_data_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  // Writes text verbatim (binary, so "\r\n" stays) and returns the file's path.
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file.string();
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
 
 // The DataError message load_csv gives, or a marker when it throws none.
 std::string load_error(const std::string& path, const std::string& label = "",
@@ -136,8 +116,9 @@ TEST_CASE("load_csv: every error names the file and line") {
     const auto path = dir.write("e.csv", text);
     CHECK(load_error(path, label, task) == path + expected);
   };
-  CHECK(load_error(dir.path() + "/missing.csv") == dir.path() + "/missing.csv: file not found");
-  CHECK(load_error(dir.path()) == dir.path() + ": is a directory, expected a CSV file");
+  CHECK(load_error(dir.file("missing.csv")) == dir.file("missing.csv") + ": file not found");
+  CHECK(load_error(dir.path().string()) ==
+        dir.path().string() + ": is a directory, expected a CSV file");
   check("", ":1: file is empty; expected a header row");
   check("a,b\n\n", ":1: no data rows after the header");
   check("a,b,c,d,e\n1,2,3,4,x\n1,2,3,4\n", ":3: row has 4 fields, header has 5");
