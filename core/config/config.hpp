@@ -31,17 +31,43 @@ struct InitSpec {
   bool operator==(const InitSpec&) const = default;
 };
 
+// A seeded synthetic data set (core/data/synthetic.hpp). Regression: line, polynomial
+// (1 feature, 1 target). Classification: moons (2 classes), spirals, blobs.
+struct SyntheticSpec {
+  std::string generator;       // line | polynomial | moons | spirals | blobs
+  std::int64_t samples = 100;  // number of examples
+  double noise = 0.1;          // std of the Gaussian noise (targets for regression, points else)
+  std::uint64_t seed = 0;      // resolved: given, or derived from the top seed and the role
+  double x_min = -1.0;         // line, polynomial: x drawn uniformly from [x_min, x_max]
+  double x_max = 1.0;
+  double slope = 1.0;          // line: y = slope * x + intercept + noise
+  double intercept = 0.0;
+  std::vector<double> coefficients = {0.0, 1.0};  // polynomial: c0 + c1 x + c2 x^2 + ...
+  std::int64_t classes = 3;    // spirals, blobs
+  std::int64_t features = 2;   // blobs: dimensions
+  double spread = 1.0;         // blobs: std of each cluster; centers are seeded in [-5, 5]
+
+  bool operator==(const SyntheticSpec&) const = default;
+};
+
+// One data source: `data.train`, `data.validation` (when not a split) or `data.test`.
 struct DataSource {
-  std::string format = "csv";  // csv (later: idx, synthetic)
-  std::string path;            // absolute, resolved against the config file's folder
-  std::string label;           // column name or 0-based index as text; default: last column
+  std::string format = "csv";  // csv | idx | synthetic
+  std::string path;            // csv: absolute, resolved against the config file's folder
+  std::string label;           // csv: column name or 0-based index as text; "" = last column
+  std::string images;          // idx: absolute path (raw or .gz)
+  std::string labels;          // idx: absolute path (raw or .gz)
+  SyntheticSpec synthetic;     // synthetic
+  std::int64_t limit = 0;      // train only: keep the first N after a seeded shuffle; 0 = all
 
   bool operator==(const DataSource&) const = default;
 };
 
+// data.validation: either a stratified seeded split of train, or its own source.
 struct ValidationSpec {
   double split = 0.2;  // fraction of train held out (stratified for classification)
   bool stratify = true;
+  std::optional<DataSource> source;  // set when validation comes from its own data
 
   bool operator==(const ValidationSpec&) const = default;
 };
@@ -49,8 +75,10 @@ struct ValidationSpec {
 struct DataConfig {
   DataSource train;
   ValidationSpec validation;
+  std::optional<DataSource> test;  // optional; `eval --split test`
   Normalization normalize = Normalization::standard;
-  double scale = 255.0;  // for normalize: scale
+  double scale = 255.0;                  // for normalize: scale
+  std::vector<std::string> class_names;  // optional names for integer class labels
 
   bool operator==(const DataConfig&) const = default;
 };
