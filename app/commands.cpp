@@ -29,7 +29,7 @@ int run_train(const TrainOptions& options) {
 
 int run_eval(const EvalOptions& options) {
   const CheckpointEvaluation r =
-      evaluate_checkpoint(options.checkpoint_path, options.split, options.backend);
+      evaluate_checkpoint(options.checkpoint_path, {options.split, options.data, options.backend});
   const bool classification = r.task == Task::classification;
   if (options.json) {
     JsonWriter j;

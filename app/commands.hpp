@@ -16,6 +16,7 @@ struct TrainOptions {
 struct EvalOptions {
   std::string checkpoint_path;
   std::string split = "val";
+  std::string data;  // another data set: a CSV path or a source mapping
   std::string backend = "auto";
   bool json = false;
 };

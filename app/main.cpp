@@ -48,9 +48,14 @@ int main(int argc, char** argv) {
                       "Print nothing but errors (train.log still gets it all)");
 
   nnrun::app::EvalOptions eval;
-  auto* eval_cmd = app.add_subcommand("eval", "Evaluate a checkpoint on its validation split");
+  auto* eval_cmd =
+      app.add_subcommand("eval", "Evaluate a checkpoint (validation split by default)");
   eval_cmd->add_option("checkpoint", eval.checkpoint_path, "Checkpoint file")->required();
-  eval_cmd->add_option("--split", eval.split, "train | val")->capture_default_str();
+  eval_cmd->add_option("--split", eval.split, "train | val | test")->capture_default_str();
+  eval_cmd->add_option(
+      "--data", eval.data,
+      "Evaluate on other data of the same shape: a CSV file (same label "
+      "column), or a source mapping such as '{format: idx, images: I, labels: L}'");
   eval_cmd->add_option("--backend", eval.backend, "auto | cpu | cuda | reference")
       ->capture_default_str();
   eval_cmd->add_flag("--json", eval.json, "Print JSON");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,9 +20,24 @@ struct ActivationParams {
 };
 
 // Slots of the per-backend metrics accumulator, a 1 x kMetricSlots f64 tensor that the
-// loss primitives add into. It stays on the device and is read back once per epoch.
-enum MetricSlot : int { kLossSum = 0, kCorrect = 1, kSamples = 2, kMetricSlots = 3 };
+// loss primitives add into. It stays on the device and is read back once per epoch; the
+// optimizer steps read kNonFinite from it on the device, so a bad batch stops all updates
+// without the host reading anything per batch.
+enum MetricSlot : int {
+  kLossSum = 0,  // summed per-sample losses (a non-finite sample makes it non-finite too)
+  kCorrect = 1,
+  kSamples = 2,
+  kNonFinite = 3,  // samples whose loss was not finite, plus non-finite gradient norms
+  // Where the first non-finite event appeared, written only while kNonFinite is still 0: for
+  // a loss, kSamples just before its batch (the batch's first sample offset); for a
+  // gradient norm (losses finite), kSamples at the clip, i.e. just after that batch.
+  kFirstNonFinite = 4,
+  kGradNorm = 5,  // the global L2 norm from the last clip_grad_norm
+  kMetricSlots = 6,
+};
 
+// torch.optim.SGD (dampening 0): d = g + weight_decay p; with momentum: buf = momentum buf
+// + d (buf starts at 0), then d = nesterov ? d + momentum buf : buf; p -= lr d.
 struct SgdParams {
   double lr = 0.01;
   double momentum = 0.0;
@@ -29,13 +45,41 @@ struct SgdParams {
   double weight_decay = 0.0;  // L2, added to the gradient (PyTorch semantics)
 };
 
+// torch.optim.Adam, or torch.optim.AdamW when decoupled_weight_decay is set.
+// Adam:  d = g + weight_decay p.   AdamW: p -= lr weight_decay p first, then d = g.
+// Then m = beta1 m + (1 - beta1) d; v = beta2 v + (1 - beta2) d^2;
+// p -= lr (m / (1 - beta1^step)) / (sqrt(v / (1 - beta2^step)) + eps).
 struct AdamParams {
   double lr = 0.001;
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
-  double weight_decay = 0.0;  // L2, added to the gradient (PyTorch Adam semantics)
-  long step = 1;              // 1-based step number, for bias correction
+  double weight_decay = 0.0;
+  long step = 1;                        // 1-based step number, for bias correction
+  bool decoupled_weight_decay = false;  // false: L2 added to the gradient; true: AdamW
+};
+
+// torch.optim.RMSprop: d = g + weight_decay p; v = alpha v + (1 - alpha) d^2;
+// centered: ga = alpha ga + (1 - alpha) d, avg = sqrt(v - ga^2) + eps; else avg = sqrt(v) + eps;
+// momentum > 0: buf = momentum buf + d / avg, p -= lr buf; else p -= lr d / avg.
+// (v - ga^2 >= 0 in exact arithmetic; it is clamped at 0 so rounding cannot make a NaN.)
+struct RmspropParams {
+  double lr = 0.01;
+  double alpha = 0.99;
+  double eps = 1e-8;
+  double weight_decay = 0.0;
+  double momentum = 0.0;
+  bool centered = false;
+};
+
+// Inverted dropout: each element is kept with probability 1 - rate and scaled by
+// 1 / (1 - rate). Which elements are kept is a pure function of (seed, layer, step, element
+// index, rate): core/util/dropout_mask.hpp, shared by every backend.
+struct DropoutParams {
+  double rate = 0.0;        // in [0, 1)
+  std::uint64_t seed = 0;   // the run's seed
+  std::uint64_t step = 0;   // the training step (a new mask every step)
+  std::uint32_t layer = 0;  // the layer's index (a different mask per layer)
 };
 
 class Backend {
@@ -75,7 +119,8 @@ class Backend {
   // --- fused losses ------------------------------------------------------------------
   // Each adds the batch's summed loss, correct predictions and sample count into
   // metrics[1, kMetricSlots] (f64), and, unless dlogits is empty, writes the gradient of
-  // the batch-mean loss.
+  // the batch-mean loss. Samples whose loss is not finite are added to kNonFinite; the
+  // first time (kNonFinite still 0) kSamples before the batch goes to kFirstNonFinite.
   // logits[N,C], labels i32 [N,1] in [0, C).
   virtual void softmax_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
                                      Tensor metrics) = 0;
@@ -86,9 +131,31 @@ class Backend {
   // errors. kCorrect is left untouched.
   virtual void mean_squared_error(Tensor pred, Tensor targets, Tensor dpred, Tensor metrics) = 0;
 
+  // --- dropout -----------------------------------------------------------------------
+  // mask = keep ? 1 / (1 - rate) : 0 (same shape and dtype as src); dst = src * mask.
+  // dst may be src. Rate 0 keeps everything (mask all 1, dst = src).
+  virtual void dropout_forward(DropoutParams p, Tensor src, Tensor mask, Tensor dst) = 0;
+  // dsrc = ddst * mask; dsrc may be ddst.
+  virtual void dropout_backward(Tensor ddst, Tensor mask, Tensor dsrc) = 0;
+
+  // --- gradient clipping (torch.nn.utils.clip_grad_norm_) ------------------------------
+  // norm = the L2 norm of the whole gradient arena, summed in double in a fixed order;
+  // metrics[kGradNorm] = norm. A non-finite norm adds 1 to metrics[kNonFinite] and leaves
+  // grads alone; otherwise grads *= min(1, max_norm / (norm + 1e-6)).
+  virtual void clip_grad_norm(Tensor grads, double max_norm, Tensor metrics) = 0;
+
   // --- optimizers: one step over a whole flat parameter arena --------------------------
-  virtual void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity) = 0;
-  virtual void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v) = 0;
+  // guard: the metrics accumulator, or empty for no guard. When guard[kNonFinite] > 0 the
+  // step does nothing at all (parameters and state keep every bit), so after a non-finite
+  // loss or gradient no update reaches the weights. The check runs on the device.
+  virtual void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity,
+                        Tensor guard) = 0;
+  virtual void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v,
+                         Tensor guard) = 0;
+  // momentum_buffer is used only when p.momentum > 0, grad_avg only when p.centered; either
+  // may be empty otherwise.
+  virtual void rmsprop_step(const RmspropParams& p, Tensor params, Tensor grads, Tensor square_avg,
+                            Tensor momentum_buffer, Tensor grad_avg, Tensor guard) = 0;
 };
 
 // RAII owner of one backend allocation, viewed as a rows x cols tensor.

@@ -123,8 +123,8 @@ TEST_CASE("config: missing required keys are reported at the parent") {
   CHECK(config_error(dir,
                      "name: x\ndata:\n  normalize: none\nmodel: {layers: [dense: {units: 2}]}\n") ==
         file +
-            ":2:1: data.train: required key 'train' is missing (the training set: {format, "
-            "path, label})");
+            ":2:1: data.train: required key 'train' is missing (the training set: a source "
+            "{format: csv | idx | synthetic, ...})");
   CHECK(config_error(dir, "data: {train: {path: a.csv}}\nmodel:\n  init: he_normal\n") ==
         file +
             ":2:1: model.layers: required key 'layers' is missing (layers in order; each item "

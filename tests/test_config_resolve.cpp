@@ -146,6 +146,8 @@ TEST_CASE("schema: every default is a valid value of its own key") {
     }
   }
   CHECK(schema_reference().find("optimizer.lr: a number, > 0") != std::string::npos);
+  CHECK(schema_reference().find("data.test.slope: a number, default 1, only when format is "
+                                "synthetic and generator is line") != std::string::npos);
 }
 
 TEST_CASE("suggest: edit distance and closest match") {

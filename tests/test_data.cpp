@@ -133,9 +133,6 @@ TEST_CASE("load_csv: every error names the file and line") {
   check("a,b,c\n1,2,3\n",
         ":1: label column index 3 is out of range: the header has 3 columns (0 to 2)", "3");
   check("a,b,a\n1,2,3\n", ":1: duplicate column name 'a' (columns 0 and 2, counting from 0)");
-  check("a,species\n1,setosa\n2,setosa\n",
-        ":1: label column 'species' has only one class ('setosa'); classification needs at "
-        "least two");
   check("y\n1\n2\n", ":1: no feature columns besides the label");
   check("a,y\n1,2\n3,big\n", ":3: column 'y': \"big\" is not a number", "y", Task::regression);
   // A line break inside quotes counts, so the ragged row is reported on its real line.

@@ -166,8 +166,10 @@ class TinyMlp {
     return metrics[kLossSum] / metrics[kSamples];
   }
 
-  void sgd_step(const SgdParams& p) { backend_.sgd_step(p, params_, grads_, state1_); }
-  void adam_step(const AdamParams& p) { backend_.adam_step(p, params_, grads_, state1_, state2_); }
+  void sgd_step(const SgdParams& p) { backend_.sgd_step(p, params_, grads_, state1_, Tensor{}); }
+  void adam_step(const AdamParams& p) {
+    backend_.adam_step(p, params_, grads_, state1_, state2_, Tensor{});
+  }
   std::vector<double> params() { return download(params_); }
   std::vector<double> grads() { return download(grads_); }
 

@@ -183,7 +183,8 @@ struct Mlp {
     DeviceBuffer h(backend, kBatch, kHidden, DType::f64), a(backend, kBatch, kHidden, DType::f64);
     DeviceBuffer z(backend, kBatch, kClasses, DType::f64),
         dz(backend, kBatch, kClasses, DType::f64);
-    DeviceBuffer metrics = to_device(backend, 1, kMetricSlots, {0, 0, 0});
+    DeviceBuffer metrics =
+        to_device(backend, 1, kMetricSlots, std::vector<double>(kMetricSlots, 0.0));
     backend.dense_forward(x, pw1, pb1, h);
     backend.activation_forward(tanh, h, a);
     backend.dense_forward(a, pw2, pb2, z);

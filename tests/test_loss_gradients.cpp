@@ -138,7 +138,7 @@ void check_close(const std::vector<double>& actual, const std::vector<double>& e
   }
 }
 
-TEST_CASE("losses: dlogits is the gradient of the mean loss metrics[kLossSum] / batch") {
+TEST_CASE("losses: dlogits is the gradient of the mean loss (summed loss / batch)") {
   ReferenceBackend backend;
   for (const LossCase& c : moderate_cases()) {
     CAPTURE(c.name());
@@ -161,7 +161,10 @@ TEST_CASE("losses: dlogits is the gradient of the mean loss metrics[kLossSum] / 
 
 TEST_CASE("losses: metric sums add into metrics / with a gradient / a null or a 0-row dlogits") {
   ReferenceBackend backend;
-  const std::vector<double> start = {0.25, 2, 10};
+  std::vector<double> start(kMetricSlots, 0.0);
+  start[kLossSum] = 0.25;
+  start[kCorrect] = 2;
+  start[kSamples] = 10;
   for (const LossCase& c : moderate_cases()) {
     CAPTURE(c.name());
     const auto [loss_sum, correct] = c.expected_metrics();
@@ -199,7 +202,8 @@ TEST_CASE_TEMPLATE("losses: extreme logits (|z| ~ 50) give finite, exact loss an
       {Kind::mse, 2, 2, {50, -50, -49, 51}, {}, {-50, 50, 1, -1}}};
   for (const LossCase& c : cases) {
     CAPTURE(c.name());
-    DeviceBuffer metrics = testing::to_device(backend, 1, kMetricSlots, {0, 0, 0});
+    DeviceBuffer metrics =
+        testing::to_device(backend, 1, kMetricSlots, std::vector<double>(kMetricSlots, 0.0));
     DeviceBuffer dlogits(backend, c.rows, c.cols, dtype);
     const std::vector<double> m = c.run<T>(backend, c.logits, dlogits, metrics);
     std::vector<T> host(static_cast<std::size_t>(c.rows * c.cols));

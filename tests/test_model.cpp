@@ -114,7 +114,7 @@ TEST_CASE("model: oneDNN and reference agree over 25 Adam steps / ragged last ba
       compute_loss(backend, LossKind::cross_entropy, out, labels.tensor().row_range(begin, n), d,
                    metrics);
       model.backward(d);
-      optimizer.step(model.parameters(), model.gradients(), oc.lr);
+      optimizer.step(model.parameters(), model.gradients(), oc.lr, metrics);
     }
     std::vector<double> result = model.download_parameters();
     const std::vector<double> m = download_values(backend, metrics);

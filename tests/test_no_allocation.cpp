@@ -92,7 +92,7 @@ class EpochRunner {
       const Tensor d = dlogits_.tensor().row_range(0, n);
       compute_loss(backend_, LossKind::cross_entropy, out, b.target, d, metrics_);
       model_.backward(d);
-      optimizer_.step(model_.parameters(), model_.gradients(), 0.01);
+      optimizer_.step(model_.parameters(), model_.gradients(), 0.01, metrics_);
     }
   }
 

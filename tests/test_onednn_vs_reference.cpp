@@ -14,94 +14,17 @@
 #include "backends/onednn/onednn_backend.hpp"
 #include "backends/reference/reference_backend.hpp"
 #include "core/util/philox.hpp"
+#include "tests/backend_twins.hpp"
 
 namespace {
 using namespace nnrun;
-
-// f32 results: relative 1e-5 plus a small absolute slack (sums may cancel to near zero).
-constexpr double kRtol = 1e-5;
-constexpr double kAtol = 1e-6;
+using namespace nnrun::testing;
 
 constexpr std::int64_t kBatches[] = {1, 7, 33};
 struct Width {
   std::int64_t in, out;
 };
 constexpr Width kWidths[] = {{3, 5}, {5, 17}, {17, 64}, {64, 3}, {1, 1}};
-
-// Uniform values in [lo, hi), reproducible per (seed, substream).
-std::vector<float> random_floats(std::size_t count, std::uint32_t substream, double lo = -1,
-                                 double hi = 1) {
-  Philox rng(1234, RngStream::data, substream);
-  std::vector<float> values(count);
-  for (float& v : values) v = static_cast<float>(lo + (hi - lo) * rng.next_uniform());
-  return values;
-}
-
-std::vector<std::int32_t> random_labels(std::size_t count, std::int32_t classes,
-                                        std::uint32_t substream) {
-  Philox rng(99, RngStream::data, substream);
-  std::vector<std::int32_t> labels(count);
-  for (auto& y : labels) y = static_cast<std::int32_t>(rng.next_below(classes));
-  return labels;
-}
-
-// The same host data on both backends, in separate allocations.
-struct Twin {
-  DeviceBuffer ref, cpu;
-};
-
-struct Backends {
-  ReferenceBackend ref;
-  OneDnnBackend cpu{0};
-
-  template <typename T>
-  Twin twin(std::int64_t rows, std::int64_t cols, DType dtype, const std::vector<T>& host) {
-    REQUIRE(host.size() * sizeof(T) == static_cast<std::size_t>(rows * cols) * dtype_size(dtype));
-    Twin t{DeviceBuffer(ref, rows, cols, dtype), DeviceBuffer(cpu, rows, cols, dtype)};
-    if (!host.empty()) {
-      ref.upload(t.ref, host.data());
-      cpu.upload(t.cpu, host.data());
-    }
-    return t;
-  }
-  Twin twin_f32(std::int64_t rows, std::int64_t cols, std::uint32_t substream, double lo = -1,
-                double hi = 1) {
-    return twin(rows, cols, DType::f32, random_floats(rows * cols, substream, lo, hi));
-  }
-};
-
-template <typename T>
-std::vector<T> read(Backend& backend, Tensor t) {
-  std::vector<T> host(static_cast<std::size_t>(t.size()));
-  backend.download(t, host.data());
-  return host;
-}
-
-// One CHECK per comparison, naming the first element out of tolerance.
-template <typename T>
-void check_close(const std::vector<T>& got, const std::vector<T>& want, const std::string& what,
-                 double rtol = kRtol, double atol = kAtol) {
-  REQUIRE(got.size() == want.size());
-  std::size_t bad = 0, first = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    const double diff = std::abs(static_cast<double>(got[i]) - static_cast<double>(want[i]));
-    if (!(diff <= atol + rtol * std::abs(static_cast<double>(want[i])))) {
-      if (bad++ == 0) first = i;
-    }
-  }
-  std::ostringstream info;
-  if (bad > 0)
-    info << what << ": " << bad << " of " << got.size() << " differ; first at " << first << ": got "
-         << got[first] << ", want " << want[first];
-  INFO(info.str());
-  CHECK(bad == 0);
-}
-
-// Compares one tensor of both sides of a twin.
-void check_twin(Backends& b, const Twin& t, const std::string& what, double rtol = kRtol,
-                double atol = kAtol) {
-  check_close(read<float>(b.cpu, t.cpu), read<float>(b.ref, t.ref), what, rtol, atol);
-}
 
 std::string shape_name(std::int64_t n, std::int64_t in, std::int64_t out) {
   return "N=" + std::to_string(n) + " I=" + std::to_string(in) + " O=" + std::to_string(out);
@@ -300,7 +223,10 @@ namespace {
 template <typename Loss>
 void check_loss(Backends& b, std::int64_t n, std::int64_t cols, Twin& input, Twin& target,
                 Loss loss, bool counts_correct) {
-  const std::vector<double> start = {1.5, 2.0, 3.0};
+  std::vector<double> start(kMetricSlots, 0.0);
+  start[kLossSum] = 1.5;
+  start[kCorrect] = 2.0;
+  start[kSamples] = 3.0;
   Twin metrics = b.twin(1, kMetricSlots, DType::f64, start);
   Twin grad = b.twin_f32(n, cols, 40);
   loss(b.ref, input.ref, target.ref, grad.ref, metrics.ref);
@@ -413,8 +339,8 @@ TEST_CASE("onednn: sgd_step matches the reference over several steps") {
       Twin velocity = b.twin(1, size, DType::f32, std::vector<float>(size, 0.0f));
       for (std::uint32_t step = 0; step < 4; ++step) {
         Twin grads = b.twin_f32(1, size, 71 + step);
-        b.ref.sgd_step(p, params.ref, grads.ref, velocity.ref);
-        b.cpu.sgd_step(p, params.cpu, grads.cpu, velocity.cpu);
+        b.ref.sgd_step(p, params.ref, grads.ref, velocity.ref, Tensor{});
+        b.cpu.sgd_step(p, params.cpu, grads.cpu, velocity.cpu, Tensor{});
       }
       check_twin(b, params, "params");
       check_twin(b, velocity, "velocity");
@@ -436,8 +362,8 @@ TEST_CASE("onednn: adam_step matches the reference over several steps") {
       for (long step = 1; step <= 6; ++step) {
         p.step = step;
         Twin grads = b.twin_f32(1, size, 81 + static_cast<std::uint32_t>(step));
-        b.ref.adam_step(p, params.ref, grads.ref, m.ref, v.ref);
-        b.cpu.adam_step(p, params.cpu, grads.cpu, m.cpu, v.cpu);
+        b.ref.adam_step(p, params.ref, grads.ref, m.ref, v.ref, Tensor{});
+        b.cpu.adam_step(p, params.cpu, grads.cpu, m.cpu, v.cpu, Tensor{});
       }
       check_twin(b, params, "params");
       check_twin(b, m, "m");
@@ -503,7 +429,8 @@ TEST_CASE("onednn: same inputs on two backends give bit-identical results") {
       cpu->dense_forward(src, w, bias, dst);
       cpu->softmax_cross_entropy(dst, labels, ddst, metrics);
       cpu->dense_backward(src, w, ddst, Tensor{}, dw, db);
-      cpu->adam_step(p, w.tensor().flat_view(0, 1, 640), dw.tensor().flat_view(0, 1, 640), m, v);
+      cpu->adam_step(p, w.tensor().flat_view(0, 1, 640), dw.tensor().flat_view(0, 1, 640), m, v,
+                     Tensor{});
     }
     weights.push_back(read<float>(*cpu, w));
     metric_sums.push_back(read<double>(*cpu, metrics));

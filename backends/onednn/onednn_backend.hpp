@@ -1,5 +1,5 @@
 // The oneDNN CPU backend: dense layers and activations run as oneDNN primitives built once
-// per shape; losses, optimizer steps and row gathers are deterministic vectorizable loops.
+// per shape; losses, optimizers, dropout, clipping and row gathers are deterministic loops.
 #pragma once
 
 #include <cstddef>
@@ -50,8 +50,16 @@ class OneDnnBackend final : public Backend {
                                     Tensor metrics) override;
   void mean_squared_error(Tensor pred, Tensor targets, Tensor dpred, Tensor metrics) override;
 
-  void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity) override;
-  void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v) override;
+  void dropout_forward(DropoutParams p, Tensor src, Tensor mask, Tensor dst) override;
+  void dropout_backward(Tensor ddst, Tensor mask, Tensor dsrc) override;
+  void clip_grad_norm(Tensor grads, double max_norm, Tensor metrics) override;
+
+  void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity,
+                Tensor guard) override;
+  void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v,
+                 Tensor guard) override;
+  void rmsprop_step(const RmspropParams& p, Tensor params, Tensor grads, Tensor square_avg,
+                    Tensor momentum_buffer, Tensor grad_avg, Tensor guard) override;
 
   // How many oneDNN primitives have been built: one per (op, shape, activation), so tests
   // can check that repeated calls reuse them and a ragged last batch adds one entry.
@@ -70,6 +78,9 @@ class OneDnnBackend final : public Backend {
   // Grown to the largest batch seen, then reused: no allocation in a steady-state step.
   std::vector<SoftmaxRow> softmax_rows_;
   std::vector<float> softmax_scratch_;  // probabilities when the caller wants no gradient
+  // clip_grad_norm's per-chunk sums of squares: fixed-size chunks, added in chunk order, so
+  // the norm does not depend on the thread count.
+  std::vector<double> norm_partials_;
 };
 
 }  // namespace nnrun

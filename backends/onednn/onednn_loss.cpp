@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <string>
 
+#include "backends/metrics_accumulator.hpp"
 #include "backends/onednn/onednn_backend.hpp"
 #include "backends/onednn/onednn_util.hpp"
 #include "backends/onednn/primitive_cache.hpp"
 
 namespace nnrun {
+using metrics_accumulator::add_batch;
+using metrics_accumulator::BatchSums;
 using onednn::BuiltPrimitive;
 using onednn::fail;
 using onednn::kParallelGrain;
@@ -39,6 +42,12 @@ const std::int32_t* labels_of(const char* op, Tensor labels, std::int64_t n, std
                               std::to_string(i) + " is outside [0, " + std::to_string(classes) +
                               ")");
   return y;
+}
+
+// Adds one sample's loss, counting it as non-finite when it is.
+void add_sample_loss(BatchSums& sums, double loss) {
+  sums.loss_sum += loss;
+  if (!std::isfinite(loss)) sums.non_finite += 1;
 }
 
 // The gradient output, or nullptr when dlogits is empty ("no gradient": evaluation).
@@ -113,14 +122,12 @@ void OneDnnBackend::softmax_cross_entropy(Tensor logits, Tensor labels, Tensor d
     }
   });
 
-  double loss_sum = 0, correct = 0;
+  BatchSums sums;
   for (std::int64_t i = 0; i < n; ++i) {
-    loss_sum += rows[i].loss;
-    correct += rows[i].argmax == y[i] ? 1.0 : 0.0;
+    add_sample_loss(sums, rows[i].loss);
+    sums.correct += rows[i].argmax == y[i] ? 1.0 : 0.0;
   }
-  m[kLossSum] += loss_sum;
-  m[kCorrect] += correct;
-  m[kSamples] += static_cast<double>(n);
+  add_batch(m, sums, n);
 }
 
 // One logit per row, so the work is O(N): a serial loop, summed in row order.
@@ -136,17 +143,16 @@ void OneDnnBackend::sigmoid_binary_cross_entropy(Tensor logits, Tensor labels, T
   const auto* z = static_cast<const float*>(logits.data);
   const float batch = static_cast<float>(n);
 
-  double loss_sum = 0, correct = 0;
+  BatchSums sums;
   for (std::int64_t i = 0; i < n; ++i) {
     const float x = z[i], t = static_cast<float>(y[i]);
     // max(x, 0) - x t + log(1 + exp(-|x|)): stable for large |x|.
-    loss_sum += static_cast<double>(std::max(x, 0.0f) - x * t + std::log1p(std::exp(-std::abs(x))));
-    correct += (x > 0 ? 1 : 0) == y[i] ? 1.0 : 0.0;
+    add_sample_loss(
+        sums, static_cast<double>(std::max(x, 0.0f) - x * t + std::log1p(std::exp(-std::abs(x)))));
+    sums.correct += (x > 0 ? 1 : 0) == y[i] ? 1.0 : 0.0;
     if (dz) dz[i] = (1.0f / (1.0f + std::exp(-x)) - t) / batch;
   }
-  m[kLossSum] += loss_sum;
-  m[kCorrect] += correct;
-  m[kSamples] += static_cast<double>(n);
+  add_batch(m, sums, n);
 }
 
 // Per-sample loss is the mean over K of squared errors; kCorrect is left untouched.
@@ -162,7 +168,7 @@ void OneDnnBackend::mean_squared_error(Tensor pred, Tensor targets, Tensor dpred
   const auto* t = static_cast<const float*>(targets.data);
   const float count = static_cast<float>(n * k), width = static_cast<float>(k);
 
-  double loss_sum = 0;
+  BatchSums sums;
   for (std::int64_t i = 0; i < n; ++i) {
     float row_sum = 0;
     for (std::int64_t j = 0; j < k; ++j) {
@@ -170,10 +176,9 @@ void OneDnnBackend::mean_squared_error(Tensor pred, Tensor targets, Tensor dpred
       row_sum += d * d;
       if (dp) dp[i * k + j] = 2.0f * d / count;
     }
-    loss_sum += static_cast<double>(row_sum / width);
+    add_sample_loss(sums, static_cast<double>(row_sum / width));
   }
-  m[kLossSum] += loss_sum;
-  m[kSamples] += static_cast<double>(n);
+  add_batch(m, sums, n);  // sums.correct stays 0: kCorrect is left as it is
 }
 
 }  // namespace nnrun

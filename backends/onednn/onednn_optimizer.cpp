@@ -1,20 +1,59 @@
-// oneDNN backend optimizer steps over a whole flat parameter arena, with PyTorch's update
-// rules exactly as the reference writes them; branch-free loops the compiler vectorizes.
+// oneDNN backend optimizer steps over a whole flat parameter arena (SGD, Adam/AdamW, RMSprop),
+// with PyTorch's update rules exactly as the reference writes them; branch-free loops.
+#include <algorithm>
 #include <cmath>
 
+#include "backends/metrics_accumulator.hpp"
 #include "backends/onednn/onednn_backend.hpp"
 #include "backends/onednn/onednn_util.hpp"
 
 namespace nnrun {
+using metrics_accumulator::blocks_update;
 using onednn::fail;
 using onednn::kParallelGrain;
 using onednn::parallel_chunks;
 using onednn::require_f32;
 
+namespace {
+
+// RMSprop's hyper-parameters in f32, converted as the reference converts them (T(...)).
+struct RmspropConstants {
+  float lr, alpha, one_minus_alpha, eps, weight_decay, momentum;
+};
+
+// One RMSprop variant over [begin, end); the template flags keep the loop body branch-free.
+template <bool kCentered, bool kMomentum>
+void rmsprop_range(const RmspropConstants& c, float* __restrict w, const float* __restrict g,
+                   float* __restrict square_avg, float* __restrict buf, float* __restrict grad_avg,
+                   std::int64_t begin, std::int64_t end) {
+  NNRUN_OMP("omp simd")
+  for (std::int64_t i = begin; i < end; ++i) {
+    const float d = g[i] + c.weight_decay * w[i];
+    square_avg[i] = c.alpha * square_avg[i] + c.one_minus_alpha * d * d;
+    float variance = square_avg[i];
+    if constexpr (kCentered) {
+      grad_avg[i] = c.alpha * grad_avg[i] + c.one_minus_alpha * d;
+      variance = std::max(square_avg[i] - grad_avg[i] * grad_avg[i], 0.0f);
+    }
+    const float avg = std::sqrt(variance) + c.eps;
+    if constexpr (kMomentum) {
+      buf[i] = c.momentum * buf[i] + d / avg;
+      w[i] -= c.lr * buf[i];
+    } else {
+      w[i] -= c.lr * d / avg;
+    }
+  }
+}
+
+}  // namespace
+
 // Each element is updated independently, so chunks may run on any thread without changing
 // a single bit of the result. The hyper-parameters are converted to f32 once, as the
 // reference does inside its loop (T(p.lr) ...), so both compute the same expressions.
-void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity) {
+// The guard (the metrics accumulator) is read here, in the op: a non-finite loss or gradient
+// earlier in the accumulation turns every step into a no-op without a host round trip.
+void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity,
+                             Tensor guard) {
   constexpr const char* kOp = "sgd_step";
   const bool momentum = p.momentum != 0;
   require_f32(kOp, {params, grads});
@@ -23,6 +62,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
     require_f32(kOp, {velocity});
     if (velocity.size() != params.size()) fail(kOp, "size mismatch", {params, velocity});
   }
+  if (blocks_update(kOp, guard)) return;
   float* __restrict w = static_cast<float*>(params.data);
   const float* __restrict g = static_cast<const float*>(grads.data);
   float* __restrict v = momentum ? static_cast<float*>(velocity.data) : nullptr;
@@ -55,15 +95,17 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
   }
 }
 
-// Adam with L2 weight decay added to the gradient (not AdamW), bias-corrected by the
-// 1-based step number.
-void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m,
-                              Tensor v) {
+// Adam (L2 weight decay added to the gradient) or AdamW (weights decayed by 1 - lr wd
+// first), bias-corrected by the 1-based step number. Both run in one loop: for Adam the decay
+// factor is exactly 1, for AdamW the L2 coefficient is 0, which leave every bit unchanged.
+void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v,
+                              Tensor guard) {
   constexpr const char* kOp = "adam_step";
   require_f32(kOp, {params, grads, m, v});
   if (grads.size() != params.size() || m.size() != params.size() || v.size() != params.size())
     fail(kOp, "size mismatch (params, grads, m, v)", {params, grads, m, v});
   if (p.step < 1) fail(kOp, "step must be >= 1 (bias correction is 1-based)", {params});
+  if (blocks_update(kOp, guard)) return;
   const double correction1 = 1.0 - std::pow(p.beta1, static_cast<double>(p.step));
   const double correction2 = 1.0 - std::pow(p.beta2, static_cast<double>(p.step));
 
@@ -71,7 +113,10 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
   const float* __restrict g = static_cast<const float*>(grads.data);
   float* __restrict mm = static_cast<float*>(m.data);
   float* __restrict vv = static_cast<float*>(v.data);
-  const float lr = static_cast<float>(p.lr), wd = static_cast<float>(p.weight_decay);
+  const bool decoupled = p.decoupled_weight_decay;
+  const float lr = static_cast<float>(p.lr);
+  const float wd = decoupled ? 0.0f : static_cast<float>(p.weight_decay);
+  const float keep = decoupled ? static_cast<float>(1.0 - p.lr * p.weight_decay) : 1.0f;
   const float beta1 = static_cast<float>(p.beta1), beta2 = static_cast<float>(p.beta2);
   const float one_minus_beta1 = static_cast<float>(1 - p.beta1);
   const float one_minus_beta2 = static_cast<float>(1 - p.beta2);
@@ -81,6 +126,7 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
   parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
     NNRUN_OMP("omp simd")
     for (std::int64_t i = begin; i < end; ++i) {
+      w[i] *= keep;
       const float d = g[i] + wd * w[i];
       mm[i] = beta1 * mm[i] + one_minus_beta1 * d;
       vv[i] = beta2 * vv[i] + one_minus_beta2 * d * d;
@@ -90,6 +136,38 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
       // a scalar errno branch around sqrt (never taken: v_hat >= 0).
       w[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
     }
+  });
+}
+
+// torch.optim.RMSprop; momentum_buffer and grad_avg are read only by the variants that use them.
+void OneDnnBackend::rmsprop_step(const RmspropParams& p, Tensor params, Tensor grads,
+                                 Tensor square_avg, Tensor momentum_buffer, Tensor grad_avg,
+                                 Tensor guard) {
+  constexpr const char* kOp = "rmsprop_step";
+  const bool momentum = p.momentum > 0;
+  require_f32(kOp, {params, grads, square_avg});
+  if (grads.size() != params.size() || square_avg.size() != params.size())
+    fail(kOp, "size mismatch (params, grads, square_avg)", {params, grads, square_avg});
+  for (const auto& [used, state] : {std::pair{momentum, momentum_buffer}, {p.centered, grad_avg}})
+    if (used) {
+      require_f32(kOp, {state});
+      if (state.size() != params.size()) fail(kOp, "state size mismatch", {params, state});
+    }
+  if (blocks_update(kOp, guard)) return;
+
+  const RmspropConstants c{static_cast<float>(p.lr),           static_cast<float>(p.alpha),
+                           static_cast<float>(1 - p.alpha),    static_cast<float>(p.eps),
+                           static_cast<float>(p.weight_decay), static_cast<float>(p.momentum)};
+  float* w = static_cast<float*>(params.data);
+  const float* g = static_cast<const float*>(grads.data);
+  float* sq = static_cast<float*>(square_avg.data);
+  float* buf = momentum ? static_cast<float*>(momentum_buffer.data) : nullptr;
+  float* ga = p.centered ? static_cast<float*>(grad_avg.data) : nullptr;
+  const auto variant = p.centered
+                           ? (momentum ? rmsprop_range<true, true> : rmsprop_range<true, false>)
+                           : (momentum ? rmsprop_range<false, true> : rmsprop_range<false, false>);
+  parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
+    variant(c, w, g, sq, buf, ga, begin, end);
   });
 }
 

@@ -33,8 +33,16 @@ class ReferenceBackend final : public Backend {
                                     Tensor metrics) override;
   void mean_squared_error(Tensor pred, Tensor targets, Tensor dpred, Tensor metrics) override;
 
-  void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity) override;
-  void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v) override;
+  void dropout_forward(DropoutParams p, Tensor src, Tensor mask, Tensor dst) override;
+  void dropout_backward(Tensor ddst, Tensor mask, Tensor dsrc) override;
+  void clip_grad_norm(Tensor grads, double max_norm, Tensor metrics) override;
+
+  void sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity,
+                Tensor guard) override;
+  void adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v,
+                 Tensor guard) override;
+  void rmsprop_step(const RmspropParams& p, Tensor params, Tensor grads, Tensor square_avg,
+                    Tensor momentum_buffer, Tensor grad_avg, Tensor guard) override;
 };
 
 }  // namespace nnrun

@@ -1,80 +1,15 @@
-// Validated YAML tree -> typed Config. Plain defaults come from the schema table; the
-// computed ones (name, lr, alpha, checkpoint dir and monitor) are decided here.
+// Validated YAML tree -> typed Config. Plain defaults come from the schema table; computed
+// ones (name, lr, alpha, checkpoint dir, monitor) are decided here, data's in data_builder.
 #include "core/config/config_builder.hpp"
 
 #include <filesystem>
-#include <stdexcept>
 
-#include "core/config/schema.hpp"
-#include "core/config/yaml_scalars.hpp"
+#include "core/config/config_section.hpp"
+#include "core/config/data_builder.hpp"
 #include "core/names.hpp"
 
 namespace nnrun {
 namespace {
-
-// One mapping of the validated tree; an absent or empty section reads as all defaults.
-class Section {
- public:
-  Section(const YAML::Node& map, std::string pattern, std::string path, const YAML::Mark& mark)
-      : map_(map), pattern_(std::move(pattern)), path_(std::move(path)), mark_(mark) {}
-
-  bool has(const std::string& key) const { return map_.IsMap() && map_[key]; }
-  std::string path_of(const std::string& key) const { return child_path(path_, key); }
-  YAML::Mark mark_of(const std::string& key) const {
-    return has(key) ? value_mark(map_[key], mark_) : mark_;
-  }
-  Section section(const std::string& key) const {
-    return Section(has(key) ? map_[key] : YAML::Node(), child_path(pattern_, key), path_of(key),
-                   mark_of(key));
-  }
-  YAML::Node node(const std::string& key) const { return has(key) ? map_[key] : YAML::Node(); }
-
-  // The value's text, or the schema default for an absent key.
-  std::string text(const std::string& key) const {
-    if (has(key)) return map_[key].Scalar();
-    return std::string(find_key_spec(child_path(pattern_, key))->default_value);
-  }
-  double number(const std::string& key) const { return *parse_number(text(key)); }
-  std::int64_t integer(const std::string& key) const { return *parse_integer(text(key)); }
-  bool flag(const std::string& key) const { return *parse_bool(text(key)); }
-  InitSpec init(const std::string& key) const { return *parse_init(text(key)); }
-
- private:
-  YAML::Node map_;
-  std::string pattern_;
-  std::string path_;
-  YAML::Mark mark_;
-};
-
-// Enum from its user-facing name. The schema already limited the text to its choices, so
-// a miss means the table and core/names.cpp disagree: fail loudly, never pick a default.
-template <typename Enum, std::size_t N>
-Enum enum_named(const std::string& text, const Enum (&values)[N], std::string (*name)(Enum)) {
-  for (Enum value : values)
-    if (name(value) == text) return value;
-  throw std::logic_error("config schema choice '" + text + "' has no matching enum value");
-}
-
-DataConfig build_data(const Section& data, const ConfigSource& source,
-                      const std::string& base_dir) {
-  DataConfig out;
-  const Section train = data.section("train");
-  out.train.format = train.text("format");
-  // Written in the file: relative to the file's folder. Typed after --set: to the cwd.
-  const bool from_override = source.override_for(train.path_of("path")) != nullptr;
-  const std::filesystem::path base =
-      from_override ? std::filesystem::current_path() : std::filesystem::path(base_dir);
-  out.train.path = std::filesystem::absolute(base / train.text("path")).lexically_normal().string();
-  out.train.label = train.has("label") ? train.text("label") : "";
-  const Section validation = data.section("validation");
-  out.validation.split = validation.number("split");
-  out.validation.stratify = validation.flag("stratify");
-  static constexpr Normalization kNorms[] = {Normalization::none, Normalization::standard,
-                                             Normalization::minmax, Normalization::scale};
-  out.normalize = enum_named(data.text("normalize"), kNorms, normalization_name);
-  out.scale = data.number("scale");
-  return out;
-}
 
 LayerConfig build_layer(const YAML::Node& item, const std::string& path) {
   const std::string type = item.begin()->first.Scalar();
@@ -130,7 +65,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   if (cfg.precision != "f32")
     source.fail("precision", top.mark_of("precision"),
                 cfg.precision + " is not supported yet; use f32");
-  cfg.data = build_data(top.section("data"), source, base_dir);
+  cfg.data = build_data(top.section("data"), source, base_dir, cfg.seed);
 
   const Section model = top.section("model");
   const YAML::Node layers = model.node("layers");

@@ -1,8 +1,10 @@
 // The resolved config a run directory keeps: every key explicit, in schema order, with
 // strings quoted and numbers in shortest round-trip form so that it loads back unchanged.
+#include <algorithm>
 #include <sstream>
 
 #include "core/config/config_loader.hpp"
+#include "core/config/schema.hpp"
 #include "core/config/yaml_scalars.hpp"
 #include "core/names.hpp"
 
@@ -18,6 +20,86 @@ std::string label_value(const std::string& label) {
   if (parse_integer(label) && label.find_first_not_of("0123456789") == std::string::npos)
     return label;
   return quote_yaml_string(label);
+}
+
+std::string number_list(const std::vector<double>& numbers) {
+  std::string text;
+  for (double number : numbers) text += (text.empty() ? "" : ", ") + format_number(number);
+  return "[" + text + "]";
+}
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// Every key a source can have, as YAML text ("" = leave out). The schema decides which
+// apply to this format and generator, so the writer and the validator cannot disagree.
+KeyValues source_values(const DataSource& source) {
+  const SyntheticSpec& g = source.synthetic;
+  return {
+      {"format", source.format},
+      {"path", quote_yaml_string(source.path)},
+      {"label", source.label.empty() ? "" : label_value(source.label)},
+      {"images", quote_yaml_string(source.images)},
+      {"labels", quote_yaml_string(source.labels)},
+      {"generator", g.generator},
+      {"samples", std::to_string(g.samples)},
+      {"noise", format_number(g.noise)},
+      {"seed", std::to_string(g.seed)},
+      {"x_min", format_number(g.x_min)},
+      {"x_max", format_number(g.x_max)},
+      {"slope", format_number(g.slope)},
+      {"intercept", format_number(g.intercept)},
+      {"coefficients", number_list(g.coefficients)},
+      {"classes", std::to_string(g.classes)},
+      {"features", std::to_string(g.features)},
+      {"spread", format_number(g.spread)},
+      {"limit", source.limit > 0 ? std::to_string(source.limit) : ""},
+  };
+}
+
+bool applies(const KeySpec& spec, const KeyValues& values) {
+  for (const KeyCondition& condition : conditions_of(spec)) {
+    const auto sibling = std::find_if(values.begin(), values.end(), [&](const auto& kv) {
+      return kv.first == condition.sibling;
+    });
+    if (sibling == values.end() || std::find(condition.values.begin(), condition.values.end(),
+                                             sibling->second) == condition.values.end())
+      return false;
+  }
+  return true;
+}
+
+// `role` is the source's pattern: data.train, data.validation or data.test.
+void write_source(std::ostream& out, const std::string& role, const DataSource& source) {
+  const KeyValues values = source_values(source);
+  out << "  " << role.substr(role.find('.') + 1) << ":\n";
+  for (const auto& [key, text] : values) {
+    const KeySpec* spec = find_key_spec(role + "." + key);
+    if (spec && !text.empty() && applies(*spec, values))
+      out << "    " << key << ": " << text << "\n";
+  }
+  if (source.format == "csv" && source.label.empty()) out << "    # label: the last column\n";
+}
+
+void write_data(std::ostream& out, const DataConfig& data) {
+  out << "data:\n";
+  write_source(out, "data.train", data.train);
+  if (data.validation.source) {
+    write_source(out, "data.validation", *data.validation.source);
+  } else {
+    out << "  validation:\n"
+        << "    split: " << format_number(data.validation.split) << "\n"
+        << "    stratify: " << flag(data.validation.stratify) << "\n";
+  }
+  if (data.test) write_source(out, "data.test", *data.test);
+  out << "  normalize: " << normalization_name(data.normalize) << "\n";
+  if (data.normalize == Normalization::scale)
+    out << "  scale: " << format_number(data.scale) << "\n";
+  if (!data.class_names.empty()) {
+    std::string names;
+    for (const std::string& name : data.class_names)
+      names += (names.empty() ? "" : ", ") + quote_yaml_string(name);
+    out << "  class_names: [" << names << "]\n";
+  }
 }
 
 std::string layer_line(const LayerConfig& layer) {
@@ -57,21 +139,7 @@ std::string resolved_config_yaml(const Config& cfg) {
       << "threads: " << cfg.threads << "\n"
       << "precision: " << cfg.precision << "\n";
 
-  const DataConfig& data = cfg.data;
-  out << "data:\n"
-      << "  train:\n"
-      << "    format: " << data.train.format << "\n"
-      << "    path: " << quote_yaml_string(data.train.path) << "\n";
-  if (!data.train.label.empty())
-    out << "    label: " << label_value(data.train.label) << "\n";
-  else
-    out << "    # label: the last column\n";
-  out << "  validation:\n"
-      << "    split: " << format_number(data.validation.split) << "\n"
-      << "    stratify: " << flag(data.validation.stratify) << "\n"
-      << "  normalize: " << normalization_name(data.normalize) << "\n";
-  if (data.normalize == Normalization::scale)
-    out << "  scale: " << format_number(data.scale) << "\n";
+  write_data(out, cfg.data);
 
   out << "model:\n  layers:\n";
   for (const LayerConfig& layer : cfg.model.layers) out << layer_line(layer);

@@ -1,9 +1,10 @@
-// The config schema table and lookups over it. To add a key: add a row here, a field in
-// config.hpp, a line in the loader's build step and one in the resolved-config writer.
+// The config schema table and lookups over it. To add a key: add a row here (data keys:
+// schema_data.cpp), a field in config.hpp, a line in the builder and one in the writer.
 #include "core/config/schema.hpp"
 
 #include <sstream>
 
+#include "core/config/schema_row.hpp"
 #include "core/config/suggest.hpp"
 #include "core/config/yaml_scalars.hpp"
 
@@ -11,48 +12,16 @@ namespace nnrun {
 namespace {
 
 using V = ValueType;
-
-// Bounds in table rows: {min, max, min_exclusive, max_exclusive}.
-const ValueRange kNonNegative{0.0, std::nullopt, false, false};
-const ValueRange kPositive{0.0, std::nullopt, true, false};
-const ValueRange kAtLeastOne{1.0, std::nullopt, false, false};
-const ValueRange kUnitInterval{0.0, 1.0, false, true};  // [0, 1): momentum, betas
-const ValueRange kOpenUnit{0.0, 1.0, true, true};       // (0, 1): validation split
+using namespace schema_rows;  // Row and the shared ranges
 
 const std::vector<std::string_view> kMetrics{"val_loss",   "val_error",   "val_accuracy",
                                              "train_loss", "train_error", "train_accuracy"};
 const std::vector<std::string_view> kActivations{"relu",    "leaky_relu", "elu", "gelu",
                                                  "sigmoid", "tanh",       "none"};
 
-// One table row: path, type and help, then only the attributes the row needs.
-class Row {
- public:
-  Row(std::string_view path, ValueType type, std::string_view help) {
-    spec_.path = path;
-    spec_.type = type;
-    spec_.help = help;
-  }
-  Row& choices(std::vector<std::string_view> names) { return set(spec_.choices, names); }
-  Row& range(const ValueRange& bounds) { return set(spec_.range, bounds); }
-  Row& fallback(std::string_view yaml) { return set(spec_.default_value, yaml); }
-  Row& required() { return set(spec_.required, true); }
-  Row& only_when(std::string_view sibling, std::vector<std::string_view> values) {
-    return set(spec_.only_when, KeyCondition{sibling, std::move(values)});
-  }
-  Row& aliases(std::vector<std::string_view> names) { return set(spec_.aliases, names); }
-  operator KeySpec() const { return spec_; }  // NOLINT: rows are written as specs
-
- private:
-  template <typename Field, typename Value>
-  Row& set(Field& field, Value value) {
-    field = std::move(value);
-    return *this;
-  }
-  KeySpec spec_;
-};
-
+// The top-level keys, then `data` (schema_data.cpp), then everything after it.
 std::vector<KeySpec> build_schema() {
-  return {
+  std::vector<KeySpec> rows = {
       Row("name", V::string, "run name; default: the config file's stem"),
       Row("seed", V::integer, "one seed drives init, shuffling and splits")
           .range(kNonNegative)
@@ -64,29 +33,10 @@ std::vector<KeySpec> build_schema() {
       Row("precision", V::choice, "compute precision (bf16 is not supported yet)")
           .choices({"f32", "bf16"})
           .fallback("f32"),
-
-      Row("data", V::map, "where the examples come from").required(),
-      Row("data.train", V::map, "the training set: {format, path, label}").required(),
-      Row("data.train.format", V::choice, "csv: a header row, one example per line")
-          .choices({"csv"})
-          .fallback("csv"),
-      Row("data.train.path", V::string, "data file, relative to the config file").required(),
-      Row("data.train.label", V::column,
-          "label column: a name or a 0-based index; default: the last column"),
-      Row("data.validation", V::map, "how validation data is held out"),
-      Row("data.validation.split", V::number, "fraction of the training set held out")
-          .range(kOpenUnit)
-          .fallback("0.2"),
-      Row("data.validation.stratify", V::boolean, "keep class proportions in the held-out part")
-          .fallback("true"),
-      Row("data.normalize", V::choice, "feature scaling, fitted on the training part only")
-          .choices({"none", "standard", "minmax", "scale"})
-          .fallback("standard"),
-      Row("data.scale", V::number, "divisor for normalize: scale")
-          .range(kPositive)
-          .fallback("255")
-          .only_when("normalize", {"scale"}),
-
+  };
+  const std::vector<KeySpec> data = data_rows();
+  rows.insert(rows.end(), data.begin(), data.end());
+  const std::vector<KeySpec> rest = {
       Row("model", V::map, "the network").required(),
       Row("model.layers", V::sequence,
           "layers in order; each item names its type, e.g. `- dense: {units: 16}`")
@@ -179,6 +129,8 @@ std::vector<KeySpec> build_schema() {
       Row("checkpoint.save_best", V::boolean, "write best.ckpt").fallback("true"),
       Row("checkpoint.save_last", V::boolean, "write last.ckpt").fallback("true"),
   };
+  rows.insert(rows.end(), rest.begin(), rest.end());
+  return rows;
 }
 
 std::string_view parent_of(std::string_view pattern) {
@@ -206,6 +158,18 @@ std::vector<const KeySpec*> child_specs(std::string_view parent_pattern) {
     if (parent_of(spec.path) == parent_pattern && !spec.path.ends_with("[]"))
       children.push_back(&spec);
   return children;
+}
+
+std::vector<KeyCondition> conditions_of(const KeySpec& spec) {
+  std::vector<KeyCondition> conditions;
+  const std::string parent(parent_of(spec.path));
+  for (const KeySpec* key = &spec; key && key->only_when;) {
+    conditions.insert(conditions.begin(), key->only_when);
+    const std::string sibling = parent.empty() ? std::string(key->only_when.sibling)
+                                               : parent + "." + std::string(key->only_when.sibling);
+    key = find_key_spec(sibling);
+  }
+  return conditions;
 }
 
 std::string_view key_name(const KeySpec& spec) {
@@ -258,9 +222,10 @@ std::string schema_reference() {
       out << ", " << describe_range(spec.range);
     if (spec.required) out << ", required";
     if (!spec.default_value.empty()) out << ", default " << spec.default_value;
-    if (spec.only_when)
-      out << ", only when " << spec.only_when.sibling << " is "
-          << join_names(spec.only_when.values, " or ");
+    const auto conditions = conditions_of(spec);
+    for (std::size_t i = 0; i < conditions.size(); ++i)
+      out << (i == 0 ? ", only when " : " and ") << conditions[i].sibling << " is "
+          << join_names(conditions[i].values, " or ");
     out << " -- " << spec.help << "\n";
   }
   return out.str();

@@ -32,7 +32,9 @@ struct ValueRange {
 
 // A key allowed only when a sibling key has one of some values (e.g. momentum only when
 // optimizer type is sgd). The sibling's schema default applies when it is absent. An
-// empty sibling means no condition.
+// empty sibling means no condition. A key whose sibling is itself conditional inherits
+// the sibling's conditions (x_min needs generator line, and generator needs format
+// synthetic), and a required key with a condition is required only where it applies.
 struct KeyCondition {
   std::string_view sibling;
   std::vector<std::string_view> values;
@@ -50,6 +52,10 @@ struct KeySpec {
   bool required = false;
   KeyCondition only_when;
   std::vector<std::string_view> aliases;  // names users bring from other frameworks
+  // For a map that takes one of several shapes (data.validation: a split or a source): the
+  // shape this key belongs to. Keys of two forms must not be mixed; the first form in
+  // table order is the one an empty map takes, and only its required keys apply there.
+  std::string_view form;
 };
 
 // Every key, parents before children, in the order the resolved config writes them.
@@ -61,6 +67,10 @@ const KeySpec* find_key_spec(std::string_view pattern);
 
 // The direct children of a map or tagged pattern, in table order.
 std::vector<const KeySpec*> child_specs(std::string_view parent_pattern);
+
+// Every condition a key depends on, outermost first: for x_min, "format is synthetic"
+// then "generator is line or polynomial". Empty for an unconditional key.
+std::vector<KeyCondition> conditions_of(const KeySpec& spec);
 
 // The last component of a pattern: "units" for "model.layers[].dense.units".
 std::string_view key_name(const KeySpec& spec);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "core/config/suggest.hpp"
 #include "core/config/yaml_scalars.hpp"
@@ -27,6 +28,7 @@ class TreeValidator {
     if (!map.IsMap())
       fail(path, value_mark(map, key_mark), "expected a mapping, got " + describe_node(map));
     check_keys_known(map, pattern, path);
+    check_single_form(map, pattern, path);
     for (const auto& entry : map) {
       const std::string key = entry.first.Scalar();
       check_value(entry.second, *find_key_spec(child_path(pattern, key)), child_path(path, key),
@@ -147,34 +149,97 @@ class TreeValidator {
     }
   }
 
+  // Keys of two forms of one map (data.validation: split or source) must not be mixed.
+  void check_single_form(const YAML::Node& map, std::string_view pattern, const std::string& path) {
+    std::string first_key;
+    std::string_view first_form;
+    for (const auto& entry : map) {
+      const std::string key = entry.first.Scalar();
+      const std::string_view form = find_key_spec(child_path(pattern, key))->form;
+      if (form.empty()) continue;
+      if (first_form.empty()) {
+        first_key = key;
+        first_form = form;
+      } else if (form != first_form) {
+        fail(child_path(path, key), entry.first.Mark(),
+             "cannot mix " + std::string(first_form) + " keys ('" + first_key + "') with " +
+                 std::string(form) + " keys ('" + key + "'); " +
+                 std::string(find_key_spec(pattern)->help));
+      }
+    }
+  }
+
   // A key that belongs to one variant (momentum: sgd only) must not appear with another.
   void check_condition(const YAML::Node& map, const std::pair<YAML::Node, YAML::Node>& entry,
                        std::string_view pattern, const std::string& path) {
     const std::string key = entry.first.Scalar();
-    const KeySpec& spec = *find_key_spec(child_path(pattern, key));
-    if (!spec.only_when) return;
-    const std::string sibling(spec.only_when.sibling);
-    const YAML::Node sibling_value = map[sibling];
-    const std::string actual =
-        sibling_value && sibling_value.IsScalar()
-            ? sibling_value.Scalar()
-            : std::string(find_key_spec(child_path(pattern, sibling))->default_value);
-    for (std::string_view allowed : spec.only_when.values)
-      if (actual == allowed) return;
-    fail(child_path(path, key), entry.first.Mark(),
-         "'" + key + "' only applies when " + sibling + " is " +
-             join_names(spec.only_when.values, " or ") + " (here " + sibling + " is " + actual +
-             ")");
+    const auto conditions = conditions_of(*find_key_spec(child_path(pattern, key)));
+    for (std::size_t i = 0; i < conditions.size(); ++i) {
+      const std::string sibling(conditions[i].sibling);
+      const auto actual = sibling_value(map, pattern, sibling);
+      if (!actual) return;  // a required sibling is missing: check_required says so
+      if (holds(conditions[i], *actual)) continue;
+      fail(child_path(path, key), entry.first.Mark(),
+           "'" + key + "' only applies when " + describe(conditions, i, " is ") + " (here " +
+               sibling + " is " + *actual + ")");
+    }
   }
 
   void check_required(const YAML::Node& map, std::string_view pattern, const std::string& path,
                       const YAML::Mark& key_mark) {
+    const std::string_view form = active_form(map, pattern);
     for (const KeySpec* child : child_specs(pattern)) {
       if (!child->required || (map.IsMap() && map[std::string(key_name(*child))])) continue;
+      if (!child->form.empty() && child->form != form) continue;
+      const auto conditions = conditions_of(*child);
+      bool applies = true;
+      for (const KeyCondition& condition : conditions) {
+        const auto actual = sibling_value(map, pattern, std::string(condition.sibling));
+        applies = applies && actual && holds(condition, *actual);
+      }
+      if (!applies) continue;
       fail(child_path(path, key_name(*child)), key_mark,
-           "required key '" + std::string(key_name(*child)) + "' is missing (" +
+           "required key '" + std::string(key_name(*child)) + "' is missing" +
+               (conditions.empty() ? "" : " for " + describe(conditions, 0, " ")) + " (" +
                std::string(child->help) + ")");
     }
+  }
+
+  // The sibling's value, else its schema default; nullopt when it has neither.
+  static std::optional<std::string> sibling_value(const YAML::Node& map, std::string_view pattern,
+                                                  const std::string& sibling) {
+    if (map.IsMap() && map[sibling] && map[sibling].IsScalar()) return map[sibling].Scalar();
+    const std::string_view fallback = find_key_spec(child_path(pattern, sibling))->default_value;
+    if (fallback.empty()) return std::nullopt;
+    return std::string(fallback);
+  }
+
+  static bool holds(const KeyCondition& condition, const std::string& actual) {
+    for (std::string_view allowed : condition.values)
+      if (actual == allowed) return true;
+    return false;
+  }
+
+  // "format is synthetic and generator is line or polynomial", from conditions[first] on.
+  static std::string describe(const std::vector<KeyCondition>& conditions, std::size_t first,
+                              const std::string& verb) {
+    std::string text;
+    for (std::size_t i = first; i < conditions.size(); ++i)
+      text += (i == first ? "" : " and ") + std::string(conditions[i].sibling) + verb +
+              join_names(conditions[i].values, " or ");
+    return text;
+  }
+
+  // The form a map takes: that of its first key with one, else the table's first form.
+  static std::string_view active_form(const YAML::Node& map, std::string_view pattern) {
+    if (map.IsMap())
+      for (const auto& entry : map)
+        if (const auto form = find_key_spec(child_path(pattern, entry.first.Scalar()))->form;
+            !form.empty())
+          return form;
+    for (const KeySpec* child : child_specs(pattern))
+      if (!child->form.empty()) return child->form;
+    return {};
   }
 
   [[noreturn]] void fail(const std::string& path, const YAML::Mark& mark,
@@ -186,31 +251,6 @@ class TreeValidator {
 };
 
 }  // namespace
-
-std::string unknown_key_message(std::string_view key, std::string_view parent_pattern) {
-  const auto siblings = child_specs(parent_pattern);
-  const auto names = names_of(siblings);
-  const KeySpec* parent = find_key_spec(parent_pattern);
-  const bool is_type_key = parent && parent->type == ValueType::tagged;
-  std::string message =
-      std::string(is_type_key ? "unknown layer type '" : "unknown key '") + std::string(key) + "'";
-  for (const KeySpec* sibling : siblings)
-    for (std::string_view alias : sibling->aliases)
-      if (closest_match(key, {alias}))
-        return message + " (did you mean '" + std::string(key_name(*sibling)) + "'?)";
-  if (auto hint = did_you_mean(key, names); !hint.empty() && !is_type_key) return message + hint;
-  if (is_type_key) {
-    // `- dense:` followed by under-indented settings parses as extra keys of the item.
-    for (const KeySpec* type : siblings)
-      for (const KeySpec* setting : child_specs(type->path))
-        if (key_name(*setting) == key)
-          return message + "; '" + std::string(key) + "' is a " + std::string(key_name(*type)) +
-                 " setting: indent it under '" + std::string(key_name(*type)) + ":'";
-    return message + did_you_mean(key, names) + "; layer types: " + join_names(names);
-  }
-  if (names.empty()) return message + "; this value has no sub-keys";
-  return message + "; valid keys: " + join_names(names);
-}
 
 bool in_range(double value, const ValueRange& range) {
   if (range.min && (range.min_exclusive ? value <= *range.min : value < *range.min)) return false;

@@ -222,11 +222,6 @@ void assign_classes(const std::string& path, int header_line, const std::string&
     }
     dataset.class_names = std::move(distinct);
   }
-  if (dataset.class_names.size() < 2) {
-    fail(path, header_line,
-         "label column '" + label_name + "' has only one class ('" + dataset.class_names[0] +
-             "'); classification needs at least two");
-  }
 }
 
 }  // namespace

@@ -13,6 +13,8 @@ namespace nnrun {
 
 class Normalizer {
  public:
+  Normalizer() = default;  // fits nothing yet: apply() accepts only 0-column data
+
   // Statistics of train's columns, computed in double:
   //   standard: shift = mean, multiplier = 1 / population std (ddof 0, as scikit-learn's
   //             StandardScaler), giving mean 0 and std 1 on the training set;

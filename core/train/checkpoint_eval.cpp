@@ -11,22 +11,55 @@
 #include "core/train/snapshot.hpp"
 
 namespace nnrun {
+namespace {
 
-CheckpointEvaluation evaluate_checkpoint(const std::string& path, const std::string& split,
-                                         const std::string& backend_name) {
-  if (split != "val" && split != "train")
-    throw InputError("--split: unknown split '" + split + "' (known: train, val)");
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// --data becomes data.test, validated by the same schema as any config key.
+std::vector<std::string> data_override(const std::string& data, const Config& stored) {
+  if (data.empty()) return {};
+  if (data.front() == '{') return {"data.test=" + data};
+  std::string source = "{format: csv, path: " + yaml_quoted(data);
+  if (!stored.data.train.label.empty())
+    source += ", label: " + yaml_quoted(stored.data.train.label);
+  return {"data.test=" + source + "}"};
+}
+
+}  // namespace
+
+CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequest& request) {
+  const std::string split = request.data.empty() ? request.split : "test";
+  if (split != "val" && split != "train" && split != "test")
+    throw InputError("--split: unknown split '" + split + "' (known: train, val, test)");
   const Checkpoint ckpt = load_checkpoint(path);
-  const Config config = load_config_text(ckpt.config_yaml, path + " (stored config)", "");
+  const std::string label = path + " (stored config)";
+  const Config stored = load_config_text(ckpt.config_yaml, label, "");
+  const Config config =
+      request.data.empty()
+          ? stored
+          : load_config_text(ckpt.config_yaml, label, "", data_override(request.data, stored));
+  if (split == "test" && !config.data.test)
+    throw InputError(path +
+                     ": the run's config has no data.test; use --split val or train, "
+                     "or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
   const PreparedData data = prepare_data(config, normalizer);
-  const Dataset& chosen = split == "val" ? data.validation : data.train;
+  const Dataset& chosen = split == "val"     ? data.validation
+                          : split == "train" ? data.train
+                                             : *data.test;
   if (chosen.features.cols != ckpt.input_width)
-    throw InputError(path + ": the data now has " + std::to_string(chosen.features.cols) +
+    throw InputError(path + ": the data has " + std::to_string(chosen.features.cols) +
                      " features but the checkpoint's model takes " +
                      std::to_string(ckpt.input_width));
 
-  auto backend = make_backend({backend_name, static_cast<int>(config.threads)});
+  auto backend = make_backend({request.backend, static_cast<int>(config.threads)});
   const std::int64_t batch = config.training.batch_size;
   Model model(*backend, config.model, ckpt.input_width, DType::f32);
   model.prepare(std::min(batch, chosen.size()));
@@ -37,7 +70,7 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const std::str
   CheckpointEvaluation out;
   out.checkpoint_path = path;
   out.epoch = ckpt.epoch;
-  out.split = split;
+  out.split = request.data.empty() ? split : request.data;
   out.backend = backend->name();
   out.task = ckpt.task;
   out.metrics = evaluate(*backend, model, device_data, config.loss, batch, metrics);

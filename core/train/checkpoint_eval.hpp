@@ -10,17 +10,24 @@
 
 namespace nnrun {
 
+struct EvalRequest {
+  std::string split = "val";  // train | val | test
+  // Another data set of the same shape: a CSV path (read with the training label column) or
+  // a source as a YAML mapping, e.g. "{format: idx, images: a.gz, labels: b.gz}".
+  std::string data;
+  std::string backend = "auto";
+};
+
 struct CheckpointEvaluation {
   std::string checkpoint_path;
   std::int64_t epoch = 0;
-  std::string split;  // "train" or "val"
+  std::string split;  // train | val | test | the --data argument
   std::string backend;
   PassMetrics metrics;
   Task task = Task::classification;
 };
 
-// split: "val" (default) or "train". Throws InputError for an unknown split.
-CheckpointEvaluation evaluate_checkpoint(const std::string& path, const std::string& split,
-                                         const std::string& backend_name);
+// Throws InputError for an unknown split, a test split the config lacks, or bad data.
+CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequest& request);
 
 }  // namespace nnrun

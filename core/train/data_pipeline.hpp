@@ -13,6 +13,7 @@ namespace nnrun {
 struct PreparedData {
   Dataset train;
   Dataset validation;
+  std::optional<Dataset> test;  // when the config has data.test
   Normalizer normalizer;
 };
 

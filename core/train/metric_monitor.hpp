@@ -36,6 +36,19 @@ class MetricMonitor {
   std::int64_t best_epoch() const { return best_epoch_; }  // 0 = none yet
   std::int64_t epochs_without_improvement() const { return epochs_without_improvement_; }
 
+  // Everything update() depends on, for checkpoints and exact resume.
+  struct State {
+    double best = std::numeric_limits<double>::quiet_NaN();
+    std::int64_t best_epoch = 0;
+    std::int64_t epochs_without_improvement = 0;
+  };
+  State state() const { return {best_, best_epoch_, epochs_without_improvement_}; }
+  void restore(const State& s) {
+    best_ = s.best;
+    best_epoch_ = s.best_epoch;
+    epochs_without_improvement_ = s.epochs_without_improvement;
+  }
+
  private:
   std::string metric_;
   bool maximize_;

@@ -17,17 +17,17 @@ Optimizer::Optimizer(Backend& backend, const OptimizerConfig& config, std::int64
   }
 }
 
-void Optimizer::step(Tensor params, Tensor grads, double lr) {
+void Optimizer::step(Tensor params, Tensor grads, double lr, Tensor guard) {
   ++steps_;
   switch (config_.type) {
     case OptimizerKind::sgd:
       backend_.sgd_step({lr, config_.momentum, config_.nesterov, config_.weight_decay}, params,
-                        grads, first_);
+                        grads, first_, guard);
       return;
     case OptimizerKind::adam:
       backend_.adam_step(
           {lr, config_.beta1, config_.beta2, config_.eps, config_.weight_decay, steps_}, params,
-          grads, first_, second_);
+          grads, first_, second_, guard);
       return;
   }
 }

@@ -14,8 +14,9 @@ class Optimizer {
   Optimizer(Backend& backend, const OptimizerConfig& config, std::int64_t parameter_count,
             DType dtype);
 
-  // One update with the gradients of the current batch, at learning rate lr.
-  void step(Tensor params, Tensor grads, double lr);
+  // One update with the gradients of the current batch, at learning rate lr. guard: the
+  // metrics accumulator; the backend skips the update once it has counted a non-finite loss.
+  void step(Tensor params, Tensor grads, double lr, Tensor guard);
 
   long steps_taken() const { return steps_; }
   void set_steps_taken(long steps) { steps_ = steps; }

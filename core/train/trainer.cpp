@@ -112,7 +112,7 @@ TrainSummary Trainer::fit() {
       const Tensor dout = doutput.tensor().row_range(0, count);
       compute_loss(backend_, config_.loss, output, batch.target, dout, metrics);
       model.backward(dout);
-      optimizer.step(model.parameters(), model.gradients(), lr);
+      optimizer.step(model.parameters(), model.gradients(), lr, metrics);
     }
     EpochRecord record;
     record.epoch = epoch;

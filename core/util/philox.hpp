@@ -10,7 +10,14 @@
 namespace nnrun {
 
 // Stream identifiers keep independent uses of one seed apart.
-enum class RngStream : std::uint32_t { init = 1, shuffle = 2, split = 3, dropout = 4, data = 5 };
+enum class RngStream : std::uint32_t {
+  init = 1,
+  shuffle = 2,
+  split = 3,
+  dropout = 4,
+  data = 5,
+  subset = 6,  // data.train.limit
+};
 
 class Philox {
  public:
@@ -22,7 +29,8 @@ class Philox {
         stream_(static_cast<std::uint32_t>(stream)),
         substream_(substream) {}
 
-  static Block block(std::array<std::uint32_t, 2> key, Block ctr) {
+  // constexpr (no library calls) so that device code and compile-time checks can use it.
+  static constexpr Block block(std::array<std::uint32_t, 2> key, Block ctr) {
     for (int round = 0; round < 10; ++round) {
       const std::uint64_t p0 = std::uint64_t{0xD2511F53u} * ctr[0];
       const std::uint64_t p1 = std::uint64_t{0xCD9E8D57u} * ctr[2];

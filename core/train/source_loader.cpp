@@ -1,0 +1,104 @@
+// Source loading: dispatch by format, file checks at the config key, class alignment.
+#include "core/train/source_loader.hpp"
+
+#include <filesystem>
+#include <map>
+#include <numeric>
+
+#include "core/data/csv_reader.hpp"
+#include "core/data/idx_reader.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/model/loss.hpp"
+#include "core/names.hpp"
+#include "core/util/philox.hpp"
+
+namespace nnrun {
+namespace {
+
+// A missing data file is reported at the config key that names it.
+void require_file(const Config& config, const std::string& key, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) throw config.error_at(key, "file not found: " + path);
+  if (fs::is_directory(status)) throw config.error_at(key, "is a directory, not a file: " + path);
+}
+
+bool is_regression_generator(const std::string& generator) {
+  return generator == "line" || generator == "polynomial";
+}
+
+}  // namespace
+
+Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
+                    std::int64_t max_classes) {
+  const Task task = task_of(config.loss);
+  if (source.format == "csv") {
+    require_file(config, key + ".path", source.path);
+    return load_csv(source.path, source.label, task);
+  }
+  if (source.format == "idx") {
+    require_file(config, key + ".images", source.images);
+    require_file(config, key + ".labels", source.labels);
+    if (task != Task::classification)
+      throw config.error_at(
+          "loss", "idx data has class labels; use cross_entropy, not " + loss_name(config.loss));
+    return load_idx(source.images, source.labels, max_classes);
+  }
+  if (source.format == "synthetic") {
+    const bool regression = is_regression_generator(source.synthetic.generator);
+    if (regression != (task == Task::regression))
+      throw config.error_at(
+          "loss", "generator '" + source.synthetic.generator + "' makes " +
+                      (regression ? "regression targets: use loss mse"
+                                  : "class labels: use cross_entropy or binary_cross_entropy") +
+                      ", not " + loss_name(config.loss));
+    return generate_synthetic(source.synthetic);
+  }
+  throw config.error_at(key + ".format", "unknown data format '" + source.format + "'");
+}
+
+void align_with_training_set(const Config& config, const std::string& key, const Dataset& reference,
+                             Dataset& data) {
+  if (data.features.cols != reference.features.cols)
+    throw config.error_at(key, data.source + " has " + std::to_string(data.features.cols) +
+                                   " features but the training data has " +
+                                   std::to_string(reference.features.cols));
+  if (data.task == Task::regression) {
+    if (data.targets.cols != reference.targets.cols)
+      throw config.error_at(key, data.source + " has " + std::to_string(data.targets.cols) +
+                                     " target columns but the training data has " +
+                                     std::to_string(reference.targets.cols));
+    return;
+  }
+  // Classes are matched by name: a CSV file's string labels are indexed by its own sorted
+  // names, which differ from the training set's when a class is missing.
+  std::map<std::string, std::int32_t> index_of;
+  for (std::size_t i = 0; i < reference.class_names.size(); ++i)
+    index_of[reference.class_names[i]] = static_cast<std::int32_t>(i);
+  std::vector<std::int32_t> remap(data.class_names.size());
+  for (std::size_t i = 0; i < data.class_names.size(); ++i) {
+    const auto it = index_of.find(data.class_names[i]);
+    if (it == index_of.end())
+      throw config.error_at(key, data.source + " has class '" + data.class_names[i] +
+                                     "', which the training data does not have");
+    remap[i] = it->second;
+  }
+  for (std::int32_t& label : data.labels) label = remap[static_cast<std::size_t>(label)];
+  data.class_names = reference.class_names;
+}
+
+Dataset take_subset(const Config& config, const Dataset& data, std::int64_t limit) {
+  if (limit > data.size())
+    throw config.error_at("data.train.limit", "limit is " + std::to_string(limit) +
+                                                  " but the training data has only " +
+                                                  std::to_string(data.size()) + " samples");
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(data.size()));
+  std::iota(rows.begin(), rows.end(), 0);
+  Philox rng(config.seed, RngStream::subset);
+  for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng.next_below(i)]);
+  rows.resize(static_cast<std::size_t>(limit));
+  return data.select(rows);
+}
+
+}  // namespace nnrun
