@@ -6,6 +6,7 @@
 
 #include "backends/registry.hpp"
 #include "core/config/config_loader.hpp"
+#include "core/errors.hpp"
 #include "core/model/model_summary.hpp"
 #include "core/train/checkpoint_eval.hpp"
 #include "core/train/compatibility.hpp"
@@ -22,8 +23,14 @@ int run_train(const TrainOptions& options) {
   check_model_fits_data(config, data.train);
   auto backend = make_backend({config.backend, static_cast<int>(config.threads)});
   RunLog log(options.quiet);
-  Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log);
-  trainer.fit();
+  Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log,
+                  /*progress_bar=*/!options.quiet);
+  const TrainSummary summary = trainer.fit();
+  if (summary.diverged && config.training.on_nan == OnNan::fail) {
+    std::cerr << "error: training diverged (training.on_nan: fail): " << summary.stop_reason
+              << "\n";
+    return static_cast<int>(ExitCode::runtime);
+  }
   return 0;
 }
 
@@ -66,7 +73,9 @@ int run_check(const CheckOptions& options) {
   if (data.train.task == Task::classification)
     std::cout << ", " << data.train.num_classes() << " classes";
   std::cout << "\n\n"
-            << format_layer_table(summarize_layers(config.model, data.train.features.cols));
+            << format_layer_table(summarize_layers(config.model, data.train.features.cols))
+            << "\nresolved config (defaults filled in, overrides applied):\n"
+            << resolved_config_yaml(config);
   return 0;
 }
 

@@ -46,7 +46,8 @@ struct SgdParams {
 };
 
 // torch.optim.Adam, or torch.optim.AdamW when decoupled_weight_decay is set.
-// Adam:  d = g + weight_decay p.   AdamW: p -= lr weight_decay p first, then d = g.
+// Adam: d = g + weight_decay p.  AdamW: p -= lr weight_decay p first (computed as torch does,
+// p *= 1 - lr weight_decay), then d = g.
 // Then m = beta1 m + (1 - beta1) d; v = beta2 v + (1 - beta2) d^2;
 // p -= lr (m / (1 - beta1^step)) / (sqrt(v / (1 - beta2^step)) + eps).
 struct AdamParams {

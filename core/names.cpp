@@ -41,6 +41,36 @@ std::string optimizer_name(OptimizerKind k) {
       return "sgd";
     case OptimizerKind::adam:
       return "adam";
+    case OptimizerKind::adamw:
+      return "adamw";
+    case OptimizerKind::rmsprop:
+      return "rmsprop";
+  }
+  return "?";
+}
+
+std::string schedule_name(ScheduleKind k) {
+  switch (k) {
+    case ScheduleKind::constant:
+      return "constant";
+    case ScheduleKind::step:
+      return "step";
+    case ScheduleKind::exponential:
+      return "exponential";
+    case ScheduleKind::cosine:
+      return "cosine";
+    case ScheduleKind::plateau:
+      return "plateau";
+  }
+  return "?";
+}
+
+std::string on_nan_name(OnNan n) {
+  switch (n) {
+    case OnNan::stop:
+      return "stop";
+    case OnNan::fail:
+      return "fail";
   }
   return "?";
 }

@@ -10,6 +10,8 @@ namespace nnrun {
 std::string activation_name(Activation a);
 std::string loss_name(LossKind k);
 std::string optimizer_name(OptimizerKind k);
+std::string schedule_name(ScheduleKind k);
+std::string on_nan_name(OnNan n);
 std::string normalization_name(Normalization n);
 
 }  // namespace nnrun

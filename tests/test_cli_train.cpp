@@ -64,9 +64,9 @@ TEST_CASE("train iris: run directory / accuracy / eval reproduces the best epoch
   const CommandResult eval = run_nnrun("eval " + run + "/best.ckpt --json");
   REQUIRE_MESSAGE(eval.exit_code == 0, eval.output);
   char expected_loss[32], expected_error[32];
-  std::snprintf(expected_loss, sizeof expected_loss, "%.6f",
+  std::snprintf(expected_loss, sizeof expected_loss, "%.8g",
                 std::strtod(json_number(eval.output, "loss").c_str(), nullptr));
-  std::snprintf(expected_error, sizeof expected_error, "%.6f",
+  std::snprintf(expected_error, sizeof expected_error, "%.8g",
                 std::strtod(json_number(eval.output, "error").c_str(), nullptr));
   CHECK(best.fields[3] == expected_loss);
   CHECK(best.fields[4] == expected_error);

@@ -29,8 +29,10 @@ TEST_CASE("config: unknown keys get a did-you-mean hint / or the list of valid k
         file + ":7:3: optimizer.lrr: unknown key 'lrr' (did you mean 'lr'?)");
   CHECK(config_error(dir, with_tail("optimizer:\n  learning_rate: 0.1\n")) ==
         file + ":7:3: optimizer.learning_rate: unknown key 'learning_rate' (did you mean 'lr'?)");
-  CHECK(config_error(dir, with_tail("training:\n  foo: 1\n")) ==
-        file + ":7:3: training.foo: unknown key 'foo'; valid keys: epochs, batch_size, shuffle");
+  CHECK(
+      config_error(dir, with_tail("training:\n  foo: 1\n")) ==
+      file +
+          ":7:3: training.foo: unknown key 'foo'; valid keys: epochs, batch_size, shuffle, on_nan");
   CHECK(config_error(dir, with_tail("epochs: 10\n")) ==
         file +
             ":6:1: epochs: unknown key 'epochs'; valid keys: name, seed, backend, threads, "
@@ -103,7 +105,7 @@ TEST_CASE("config: layers need exactly one known type") {
   CHECK(config_error(dir, head + "    - dens: {units: 3}\n") ==
         file +
             ":4:7: model.layers[0].dens: unknown layer type 'dens' (did you mean 'dense'?); "
-            "layer types: dense");
+            "layer types: dense, dropout");
   // The classic indentation slip: settings next to `dense:` instead of under it.
   CHECK(config_error(dir, head + "    - dense:\n      units: 3\n") ==
         file +
@@ -111,8 +113,8 @@ TEST_CASE("config: layers need exactly one known type") {
             "setting: indent it under 'dense:'");
   CHECK(config_error(dir, head + "    - 3\n") ==
         file +
-            ":4:7: model.layers[0]: expected a mapping with one key naming the type (dense), "
-            "got \"3\"");
+            ":4:7: model.layers[0]: expected a mapping with one key naming the type (dense, "
+            "dropout), got \"3\"");
   CHECK(config_error(dir, "data: {train: {path: a.csv}}\nmodel: {layers: []}\n") ==
         file + ":2:17: model.layers: must not be empty");
 }
@@ -160,11 +162,13 @@ TEST_CASE("config: keys of the other variant / duplicates and cross-key rules") 
   TempDir dir;
   const std::string file = (dir.path() / "cfg.yaml").string();
   CHECK(config_error(dir, with_tail("optimizer:\n  type: sgd\n  beta1: 0.9\n")) ==
-        file + ":8:3: optimizer.beta1: 'beta1' only applies when type is adam (here type is sgd)");
+        file +
+            ":8:3: optimizer.beta1: 'beta1' only applies when type is adam or adamw (here type is "
+            "sgd)");
   CHECK(config_error(dir, with_tail("optimizer:\n  momentum: 0.9\n")) ==
         file +
-            ":7:3: optimizer.momentum: 'momentum' only applies when type is sgd (here type is "
-            "adam)");
+            ":7:3: optimizer.momentum: 'momentum' only applies when type is sgd or rmsprop (here "
+            "type is adam)");
   CHECK(config_error(dir, with_tail("optimizer: {type: sgd, nesterov: true}\n")) ==
         file + ":6:34: optimizer.nesterov: nesterov needs momentum > 0 (momentum is 0)");
   CHECK(config_error(dir, with_tail("optimizer:\n  lr: 0.1\n  lr: 0.2\n")) ==

@@ -65,7 +65,7 @@ TEST_CASE("overrides: unknown keys / bad indices and malformed keys name the ove
         "(model.layers has 2 items)");
   CHECK(load_error(path, {"model.layers[0].dens.units=4"}) ==
         "--set model.layers[0].dens.units=4: model.layers[0].dens: unknown layer type 'dens' "
-        "(did you mean 'dense'?); layer types: dense");
+        "(did you mean 'dense'?); layer types: dense, dropout");
   CHECK(load_error(path, {"optimizer.lr.x=1"}) ==
         "--set optimizer.lr.x=1: optimizer.lr.x: 'optimizer.lr' is a single value, so it has "
         "no key 'x'");
@@ -100,7 +100,56 @@ TEST_CASE("overrides: values are checked by the schema and blamed on the overrid
       dir.write("beta.yaml", std::string(kTwoLayerConfig) + "  beta1: 0.8\n");
   CHECK(load_error(file_with_beta, {"optimizer.type=sgd"}) ==
         file_with_beta +
-            ":9:3: optimizer.beta1: 'beta1' only applies when type is adam (here type is sgd)");
+            ":9:3: optimizer.beta1: 'beta1' only applies when type is adam or adamw (here type is "
+            "sgd)");
+}
+
+TEST_CASE("overrides: a dropout layer replaces an item and a schedule is set key by key") {
+  TempDir dir;
+  const std::string path = dir.write(
+      "cfg.yaml", std::string(kTwoLayerConfig)
+                      .replace(std::string(kTwoLayerConfig).find("    - dense: {units: 3}"), 0,
+                               "    - dense: {units: 8}\n"));
+  const Config cfg = load_config_file(
+      path, {"model.layers[1]={dropout: {rate: 0.3}}", "optimizer.schedule.type=cosine",
+             "optimizer.schedule.warmup_epochs=2", "training.on_nan=fail",
+             "checkpoint.every_n_epochs=5", "early_stopping.start_from_epoch=3"});
+  REQUIRE(cfg.model.layers.size() == 3);
+  CHECK(cfg.model.layers[1].type == "dropout");
+  CHECK(cfg.model.layers[1].rate == 0.3);
+  CHECK(cfg.model.layers[2].units == 3);
+  CHECK(cfg.optimizer.schedule.type == ScheduleKind::cosine);
+  CHECK(cfg.optimizer.schedule.warmup_epochs == 2);
+  CHECK(cfg.optimizer.lr == 0.01);  // the file's keys beside the new section are kept
+  CHECK(cfg.training.on_nan == OnNan::fail);
+  CHECK(cfg.checkpoint.every_n_epochs == 5);
+  CHECK(cfg.early_stopping.start_from_epoch == 3);
+  // The computed gamma follows a type given on the command line.
+  CHECK(load_config_file(path, {"optimizer.schedule.type=exponential"}).optimizer.schedule.gamma ==
+        0.95);
+}
+
+TEST_CASE("overrides: training keys are checked like the file's") {
+  TempDir dir;
+  const std::string path = dir.write("cfg.yaml", kTwoLayerConfig);
+  CHECK(load_error(path, {"model.layers[1]={dropout: {rate: 0.3}}"}) ==
+        "--set model.layers[1]={dropout: {rate: 0.3}}: model.layers[1]: the last layer must be "
+        "dense: it produces the outputs");
+  CHECK(load_error(path, {"optimizer.schedule.gamma=0.5"}) ==
+        "--set optimizer.schedule.gamma=0.5: optimizer.schedule.gamma: 'gamma' only applies "
+        "when type is step or exponential (here type is constant)");
+  CHECK(load_error(path,
+                   {"optimizer.schedule.type=cosine", "optimizer.schedule.warmup_epochs=100"}) ==
+        "--set optimizer.schedule.warmup_epochs=100: optimizer.schedule.warmup_epochs: "
+        "warmup_epochs must be less than training.epochs, or the cosine never starts "
+        "(warmup_epochs is 100, training.epochs is 100)");
+  CHECK(load_error(path, {"early_stopping.monitor=val_los"}) ==
+        "--set early_stopping.monitor=val_los: early_stopping.monitor: unknown value 'val_los' "
+        "(did you mean 'val_loss'?); expected one of val_loss, val_error, val_accuracy, "
+        "train_loss, train_error, train_accuracy");
+  CHECK(load_error(path, {"optimizer.type=rmsprop", "optimizer.nesterov=true"}) ==
+        "--set optimizer.nesterov=true: optimizer.nesterov: 'nesterov' only applies when type is "
+        "sgd (here type is rmsprop)");
 }
 
 }  // namespace

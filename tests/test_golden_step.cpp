@@ -212,7 +212,7 @@ TEST_CASE_TEMPLATE("golden tiny MLP: SGD with momentum 0.9 and weight decay", T,
   check_close(mlp.params(), kSgdParams2, kTolerance<T>, "params after step 2");
 }
 
-TEST_CASE_TEMPLATE("golden tiny MLP: Adam with weight decay, two steps", T, double, float) {
+TEST_CASE_TEMPLATE("golden tiny MLP: Adam with weight decay / two steps", T, double, float) {
   ReferenceBackend backend;
   TinyMlp<T> mlp(backend);
   AdamParams adam = kAdam;

@@ -184,7 +184,7 @@ TEST_CASE("losses: metric sums add into metrics / with a gradient / a null or a 
   }
 }
 
-TEST_CASE_TEMPLATE("losses: extreme logits (|z| ~ 50) give finite, exact loss and gradient", T,
+TEST_CASE_TEMPLATE("losses: extreme logits (|z| ~ 50) give finite / exact loss and gradient", T,
                    double, float) {
   constexpr bool f64 = std::is_same_v<T, double>;
   constexpr DType dtype = f64 ? DType::f64 : DType::f32;

@@ -69,12 +69,12 @@ TEST_CASE("model: gradients through Model match finite differences (f64 / refere
   auto mean_loss = [&] {
     model.upload_parameters(params);
     backend.fill_zero(metrics);
-    const Tensor out = model.forward(src, Mode::train);
+    const Tensor out = model.forward(src, ForwardPass{Mode::train});
     compute_loss(backend, LossKind::cross_entropy, out, labels, Tensor{}, metrics);
     return download_values(backend, metrics)[kLossSum] / batch;
   };
   backend.fill_zero(metrics);
-  const Tensor out = model.forward(src, Mode::train);
+  const Tensor out = model.forward(src, ForwardPass{Mode::train});
   compute_loss(backend, LossKind::cross_entropy, out, labels, dlogits, metrics);
   model.backward(dlogits);
   const std::vector<double> analytic = download_values(backend, model.gradients());
@@ -109,7 +109,7 @@ TEST_CASE("model: oneDNN and reference agree over 25 Adam steps / ragged last ba
     for (int step = 0; step < 25; ++step) {
       const std::int64_t begin = (step * batch) % (samples + batch - 1);
       const std::int64_t n = std::min(batch, samples - begin);
-      const Tensor out = model.forward(src.tensor().row_range(begin, n), Mode::train);
+      const Tensor out = model.forward(src.tensor().row_range(begin, n), ForwardPass{Mode::train});
       const Tensor d = dlogits.tensor().row_range(0, n);
       compute_loss(backend, LossKind::cross_entropy, out, labels.tensor().row_range(begin, n), d,
                    metrics);

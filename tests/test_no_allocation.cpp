@@ -88,7 +88,7 @@ class EpochRunner {
     for (std::int64_t begin = 0; begin < kSamples; begin += kBatch) {
       const std::int64_t n = std::min(kBatch, kSamples - begin);
       const Batch b = data_.batch(begin, n);
-      const Tensor out = model_.forward(b.src, Mode::train);
+      const Tensor out = model_.forward(b.src, ForwardPass{Mode::train});
       const Tensor d = dlogits_.tensor().row_range(0, n);
       compute_loss(backend_, LossKind::cross_entropy, out, b.target, d, metrics_);
       model_.backward(d);

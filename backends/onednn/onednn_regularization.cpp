@@ -16,15 +16,16 @@ using onednn::parallel_chunks;
 using onednn::require_f32;
 
 namespace {
-// A Philox block costs ~100 cycles, so dropout pays for threads on smaller tensors than a
-// memory-bound loop does: this many blocks (four elements each) per chunk.
+// Drawing a Philox block costs tens of cycles, so dropout pays for threads on smaller
+// tensors than a memory-bound loop does: this many blocks (four elements each) per chunk.
 constexpr std::int64_t kDropoutBlocksPerChunk = kParallelGrain / 16;
 constexpr std::int64_t kBlocksPerGroup = 16;
+
 // Dropout forward over mask blocks [begin, end) of an n-element tensor. Each block writes
-// only its own four elements, so any thread may run any range. The bits of a group of
-// blocks are drawn first, then applied in a branch-free loop; as a separate function with
-// its arguments by value (not a lambda's captures) the draws keep the key in registers.
-// Both measured about twice as fast (one thread).
+// only its own four elements, so any thread may run any range. A group's bits are drawn
+// first (GCC -O3 vectorizes the draws), then applied without a branch (random bits would
+// mispredict it half the time): together about 2x faster than applying each block as it
+// is drawn (1M elements, one thread).
 void dropout_blocks(const DropoutParams p, const float* x, float* __restrict keep, float* y,
                     std::int64_t n, std::int64_t begin, std::int64_t end) {
   const std::uint64_t threshold = dropout_threshold(p.rate);

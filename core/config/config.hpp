@@ -14,7 +14,9 @@
 namespace nnrun {
 
 enum class LossKind { cross_entropy, binary_cross_entropy, mse };
-enum class OptimizerKind { sgd, adam };
+enum class OptimizerKind { sgd, adam, adamw, rmsprop };
+enum class ScheduleKind { constant, step, exponential, cosine, plateau };
+enum class OnNan { stop, fail };
 enum class Normalization { none, standard, minmax, scale };
 enum class MonitorMode { auto_, min, max };
 
@@ -40,12 +42,12 @@ struct SyntheticSpec {
   std::uint64_t seed = 0;      // resolved: given, or derived from the top seed and the role
   double x_min = -1.0;         // line, polynomial: x drawn uniformly from [x_min, x_max]
   double x_max = 1.0;
-  double slope = 1.0;          // line: y = slope * x + intercept + noise
+  double slope = 1.0;  // line: y = slope * x + intercept + noise
   double intercept = 0.0;
   std::vector<double> coefficients = {0.0, 1.0};  // polynomial: c0 + c1 x + c2 x^2 + ...
-  std::int64_t classes = 3;    // spirals, blobs
-  std::int64_t features = 2;   // blobs: dimensions
-  double spread = 1.0;         // blobs: std of each cluster; centers are seeded in [-5, 5]
+  std::int64_t classes = 3;                       // spirals, blobs
+  std::int64_t features = 2;                      // blobs: dimensions
+  double spread = 1.0;  // blobs: std of each cluster; centers are seeded in [-5, 5]
 
   bool operator==(const SyntheticSpec&) const = default;
 };
@@ -84,15 +86,16 @@ struct DataConfig {
 };
 
 struct LayerConfig {
-  std::string type = "dense";  // dense
-  std::int64_t units = 0;
-  ActivationParams activation;
-  std::optional<InitSpec> init;  // per-layer override of model.init
+  std::string type = "dense";    // dense | dropout
+  std::int64_t units = 0;        // dense
+  ActivationParams activation;   // dense
+  std::optional<InitSpec> init;  // dense: per-layer override of model.init
+  double rate = 0.0;             // dropout: fraction of units zeroed while training, [0, 1)
 
   // Spelled out because ActivationParams (backends/backend.hpp) has no operator==.
   bool operator==(const LayerConfig& other) const {
     return type == other.type && units == other.units && activation.kind == other.activation.kind &&
-           activation.alpha == other.activation.alpha && init == other.init;
+           activation.alpha == other.activation.alpha && init == other.init && rate == other.rate;
   }
 };
 
@@ -103,15 +106,35 @@ struct ModelConfig {
   bool operator==(const ModelConfig&) const = default;
 };
 
+// optimizer.schedule: the learning rate per epoch (core/train/lr_schedule.hpp).
+struct ScheduleConfig {
+  ScheduleKind type = ScheduleKind::constant;
+  std::int64_t step_size = 10;            // step: epochs between drops
+  double gamma = 0.1;                     // step, exponential: factor per drop / per epoch
+  std::int64_t warmup_epochs = 0;         // cosine: linear warm-up epochs before the cosine
+  double min_lr = 0.0;                    // cosine: final lr; plateau: floor
+  std::string monitor = "val_loss";       // plateau
+  MonitorMode mode = MonitorMode::auto_;  // plateau
+  double factor = 0.1;                    // plateau: lr *= factor
+  std::int64_t patience = 10;             // plateau: epochs without improvement before a drop
+  double min_delta = 0.0001;              // plateau: absolute improvement that counts
+
+  bool operator==(const ScheduleConfig&) const = default;
+};
+
 struct OptimizerConfig {
   OptimizerKind type = OptimizerKind::adam;
   double lr = 0.001;
-  double weight_decay = 0.0;
-  double momentum = 0.0;  // sgd
-  bool nesterov = false;  // sgd
-  double beta1 = 0.9;     // adam
-  double beta2 = 0.999;   // adam
-  double eps = 1e-8;      // adam
+  double weight_decay = 0.0;    // sgd, adam, rmsprop: L2 added to the gradient; adamw: decoupled
+  double clip_grad_norm = 0.0;  // 0 = off; else the global L2 norm of the gradients is capped
+  double momentum = 0.0;        // sgd, rmsprop
+  bool nesterov = false;        // sgd
+  double beta1 = 0.9;           // adam, adamw
+  double beta2 = 0.999;         // adam, adamw
+  double eps = 1e-8;            // adam, adamw, rmsprop
+  double alpha = 0.99;          // rmsprop: smoothing of the squared-gradient average
+  bool centered = false;        // rmsprop
+  ScheduleConfig schedule;
 
   bool operator==(const OptimizerConfig&) const = default;
 };
@@ -120,6 +143,7 @@ struct TrainingConfig {
   std::int64_t epochs = 100;
   std::int64_t batch_size = 32;
   bool shuffle = true;
+  OnNan on_nan = OnNan::stop;  // what a non-finite loss does: stop cleanly (exit 0) or fail (1)
 
   bool operator==(const TrainingConfig&) const = default;
 };
@@ -130,6 +154,7 @@ struct EarlyStoppingConfig {
   MonitorMode mode = MonitorMode::auto_;
   std::int64_t patience = 10;
   double min_delta = 0.0;
+  std::int64_t start_from_epoch = 0;  // epochs before this one are not judged
   bool restore_best = true;
 
   bool operator==(const EarlyStoppingConfig&) const = default;
@@ -140,6 +165,7 @@ struct CheckpointConfig {
   std::string monitor = "val_loss";
   bool save_best = true;
   bool save_last = true;
+  std::int64_t every_n_epochs = 0;  // also keep epoch-N.ckpt every N epochs; 0 = off
 
   bool operator==(const CheckpointConfig&) const = default;
 };

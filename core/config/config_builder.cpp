@@ -1,5 +1,7 @@
 // Validated YAML tree -> typed Config. Plain defaults come from the schema table; computed
-// ones (name, lr, alpha, checkpoint dir, monitor) are decided here, data's in data_builder.
+// ones (name, lr, alpha, gamma, checkpoint dir, monitor) are decided here, data's in
+// data_builder. Keys that do not apply to a variant keep their defaults, so that two
+// configs that write the same keys compare equal.
 #include "core/config/config_builder.hpp"
 
 #include <filesystem>
@@ -11,6 +13,8 @@
 namespace nnrun {
 namespace {
 
+constexpr MonitorMode kModes[] = {MonitorMode::auto_, MonitorMode::min, MonitorMode::max};
+
 LayerConfig build_layer(const YAML::Node& item, const std::string& path) {
   const std::string type = item.begin()->first.Scalar();
   const Section settings(item[type], "model.layers[]." + type, child_path(path, type), item.Mark());
@@ -19,6 +23,10 @@ LayerConfig build_layer(const YAML::Node& item, const std::string& path) {
       Activation::gelu, Activation::sigmoid, Activation::tanh};
   LayerConfig layer;
   layer.type = type;
+  if (type == "dropout") {
+    layer.rate = settings.number("rate");
+    return layer;
+  }
   layer.units = settings.integer("units");
   layer.activation.kind = enum_named(settings.text("activation"), kActivations, activation_name);
   const bool leaky = layer.activation.kind == Activation::leaky_relu;
@@ -31,22 +39,60 @@ LayerConfig build_layer(const YAML::Node& item, const std::string& path) {
   return layer;
 }
 
+ScheduleConfig build_schedule(const Section& in) {
+  ScheduleConfig out;
+  static constexpr ScheduleKind kKinds[] = {ScheduleKind::constant, ScheduleKind::step,
+                                            ScheduleKind::exponential, ScheduleKind::cosine,
+                                            ScheduleKind::plateau};
+  out.type = enum_named(in.text("type"), kKinds, schedule_name);
+  out.step_size = in.integer("step_size");
+  // A step schedule drops rarely and far; an exponential one decays a little every epoch.
+  out.gamma = in.has("gamma")                         ? in.number("gamma")
+              : out.type == ScheduleKind::exponential ? 0.95
+                                                      : 0.1;
+  out.warmup_epochs = in.integer("warmup_epochs");
+  out.min_lr = in.number("min_lr");
+  out.monitor = in.text("monitor");
+  out.mode = enum_named(in.text("mode"), kModes, monitor_mode_name);
+  out.factor = in.number("factor");
+  out.patience = in.integer("patience");
+  out.min_delta = in.number("min_delta");
+  return out;
+}
+
 OptimizerConfig build_optimizer(const Section& opt, const ConfigSource& source) {
   OptimizerConfig out;
-  static constexpr OptimizerKind kKinds[] = {OptimizerKind::sgd, OptimizerKind::adam};
+  static constexpr OptimizerKind kKinds[] = {OptimizerKind::sgd, OptimizerKind::adam,
+                                             OptimizerKind::adamw, OptimizerKind::rmsprop};
   out.type = enum_named(opt.text("type"), kKinds, optimizer_name);
-  const bool sgd = out.type == OptimizerKind::sgd;
-  out.lr = opt.has("lr") ? opt.number("lr") : sgd ? 0.01 : 0.001;
+  // As in PyTorch: plain-gradient methods take larger steps than the adaptive Adams.
+  const bool large_lr = out.type == OptimizerKind::sgd || out.type == OptimizerKind::rmsprop;
+  out.lr = opt.has("lr") ? opt.number("lr") : large_lr ? 0.01 : 0.001;
   out.weight_decay = opt.number("weight_decay");
+  out.clip_grad_norm = opt.number("clip_grad_norm");
   out.momentum = opt.number("momentum");
   out.nesterov = opt.flag("nesterov");
   out.beta1 = opt.number("beta1");
   out.beta2 = opt.number("beta2");
   out.eps = opt.number("eps");
+  out.alpha = opt.number("alpha");
+  out.centered = opt.flag("centered");
+  out.schedule = build_schedule(opt.section("schedule"));
   if (out.nesterov && out.momentum <= 0.0)
     source.fail(opt.path_of("nesterov"), opt.mark_of("nesterov"),
                 "nesterov needs momentum > 0 (momentum is " + format_number(out.momentum) + ")");
   return out;
+}
+
+// A cosine schedule warms up first; a warm-up as long as the run leaves no cosine at all.
+void check_warmup(const Config& cfg, const Section& schedule, const ConfigSource& source) {
+  const ScheduleConfig& s = cfg.optimizer.schedule;
+  if (s.type != ScheduleKind::cosine || s.warmup_epochs < cfg.training.epochs) return;
+  source.fail(schedule.path_of("warmup_epochs"), schedule.mark_of("warmup_epochs"),
+              "warmup_epochs must be less than training.epochs, or the cosine never starts "
+              "(warmup_epochs is " +
+                  std::to_string(s.warmup_epochs) + ", training.epochs is " +
+                  std::to_string(cfg.training.epochs) + ")");
 }
 
 }  // namespace
@@ -71,6 +117,10 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   const YAML::Node layers = model.node("layers");
   for (std::size_t i = 0; i < layers.size(); ++i)
     cfg.model.layers.push_back(build_layer(layers[i], "model.layers[" + std::to_string(i) + "]"));
+  if (cfg.model.layers.back().type != "dense")
+    source.fail("model.layers[" + std::to_string(layers.size() - 1) + "]",
+                layers[layers.size() - 1].Mark(),
+                "the last layer must be dense: it produces the outputs");
   cfg.model.init = model.init("init");
 
   static constexpr LossKind kLosses[] = {LossKind::cross_entropy, LossKind::binary_cross_entropy,
@@ -86,14 +136,17 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   cfg.training.epochs = training.integer("epochs");
   cfg.training.batch_size = training.integer("batch_size");
   cfg.training.shuffle = training.flag("shuffle");
+  static constexpr OnNan kOnNan[] = {OnNan::stop, OnNan::fail};
+  cfg.training.on_nan = enum_named(training.text("on_nan"), kOnNan, on_nan_name);
+  check_warmup(cfg, top.section("optimizer").section("schedule"), source);
 
   const Section stopping = top.section("early_stopping");
-  static constexpr MonitorMode kModes[] = {MonitorMode::auto_, MonitorMode::min, MonitorMode::max};
   cfg.early_stopping.enabled = top.has("early_stopping");
   cfg.early_stopping.monitor = stopping.text("monitor");
   cfg.early_stopping.mode = enum_named(stopping.text("mode"), kModes, monitor_mode_name);
   cfg.early_stopping.patience = stopping.integer("patience");
   cfg.early_stopping.min_delta = stopping.number("min_delta");
+  cfg.early_stopping.start_from_epoch = stopping.integer("start_from_epoch");
   cfg.early_stopping.restore_best = stopping.flag("restore_best");
 
   const Section checkpoint = top.section("checkpoint");
@@ -103,6 +156,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
                                                         : "val_loss";
   cfg.checkpoint.save_best = checkpoint.flag("save_best");
   cfg.checkpoint.save_last = checkpoint.flag("save_last");
+  cfg.checkpoint.every_n_epochs = checkpoint.integer("every_n_epochs");
   return cfg;
 }
 

@@ -68,15 +68,21 @@ bool applies(const KeySpec& spec, const KeyValues& values) {
   return true;
 }
 
+// The keys of the section `pattern` that apply to the variant `values` describe, one a
+// line under `indent`.
+void write_keys(std::ostream& out, const std::string& indent, const std::string& pattern,
+                const KeyValues& values) {
+  for (const auto& [key, text] : values) {
+    const KeySpec* spec = find_key_spec(pattern + "." + key);
+    if (spec && !text.empty() && applies(*spec, values))
+      out << indent << key << ": " << text << "\n";
+  }
+}
+
 // `role` is the source's pattern: data.train, data.validation or data.test.
 void write_source(std::ostream& out, const std::string& role, const DataSource& source) {
-  const KeyValues values = source_values(source);
   out << "  " << role.substr(role.find('.') + 1) << ":\n";
-  for (const auto& [key, text] : values) {
-    const KeySpec* spec = find_key_spec(role + "." + key);
-    if (spec && !text.empty() && applies(*spec, values))
-      out << "    " << key << ": " << text << "\n";
-  }
+  write_keys(out, "    ", role, source_values(source));
   if (source.format == "csv" && source.label.empty()) out << "    # label: the last column\n";
 }
 
@@ -103,6 +109,7 @@ void write_data(std::ostream& out, const DataConfig& data) {
 }
 
 std::string layer_line(const LayerConfig& layer) {
+  if (layer.type == "dropout") return "    - dropout: {rate: " + format_number(layer.rate) + "}\n";
   std::string line = "    - " + layer.type + ": {units: " + std::to_string(layer.units) +
                      ", activation: " + activation_name(layer.activation.kind);
   // alpha is only allowed where the activation uses it.
@@ -112,20 +119,35 @@ std::string layer_line(const LayerConfig& layer) {
   return line + "}\n";
 }
 
+// Every optimizer key; the schema leaves out those of the other types, which keep their
+// defaults and would be rejected on reload.
 void write_optimizer(std::ostream& out, const OptimizerConfig& opt) {
-  out << "optimizer:\n"
-      << "  type: " << optimizer_name(opt.type) << "\n"
-      << "  lr: " << format_number(opt.lr) << "\n"
-      << "  weight_decay: " << format_number(opt.weight_decay) << "\n";
-  // The other type's keys would be rejected on reload; they keep their defaults.
-  if (opt.type == OptimizerKind::sgd) {
-    out << "  momentum: " << format_number(opt.momentum) << "\n"
-        << "  nesterov: " << flag(opt.nesterov) << "\n";
-  } else {
-    out << "  beta1: " << format_number(opt.beta1) << "\n"
-        << "  beta2: " << format_number(opt.beta2) << "\n"
-        << "  eps: " << format_number(opt.eps) << "\n";
-  }
+  out << "optimizer:\n";
+  write_keys(out, "  ", "optimizer",
+             {{"type", optimizer_name(opt.type)},
+              {"lr", format_number(opt.lr)},
+              {"weight_decay", format_number(opt.weight_decay)},
+              {"clip_grad_norm", format_number(opt.clip_grad_norm)},
+              {"momentum", format_number(opt.momentum)},
+              {"nesterov", flag(opt.nesterov)},
+              {"beta1", format_number(opt.beta1)},
+              {"beta2", format_number(opt.beta2)},
+              {"eps", format_number(opt.eps)},
+              {"alpha", format_number(opt.alpha)},
+              {"centered", flag(opt.centered)}});
+  const ScheduleConfig& s = opt.schedule;
+  out << "  schedule:\n";
+  write_keys(out, "    ", "optimizer.schedule",
+             {{"type", schedule_name(s.type)},
+              {"step_size", std::to_string(s.step_size)},
+              {"gamma", format_number(s.gamma)},
+              {"warmup_epochs", std::to_string(s.warmup_epochs)},
+              {"monitor", s.monitor},
+              {"mode", monitor_mode_name(s.mode)},
+              {"factor", format_number(s.factor)},
+              {"patience", std::to_string(s.patience)},
+              {"min_delta", format_number(s.min_delta)},
+              {"min_lr", format_number(s.min_lr)}});
 }
 
 }  // namespace
@@ -150,7 +172,8 @@ std::string resolved_config_yaml(const Config& cfg) {
   out << "training:\n"
       << "  epochs: " << cfg.training.epochs << "\n"
       << "  batch_size: " << cfg.training.batch_size << "\n"
-      << "  shuffle: " << flag(cfg.training.shuffle) << "\n";
+      << "  shuffle: " << flag(cfg.training.shuffle) << "\n"
+      << "  on_nan: " << on_nan_name(cfg.training.on_nan) << "\n";
 
   const EarlyStoppingConfig& stop = cfg.early_stopping;
   if (stop.enabled) {
@@ -159,6 +182,7 @@ std::string resolved_config_yaml(const Config& cfg) {
         << "  mode: " << monitor_mode_name(stop.mode) << "\n"
         << "  patience: " << stop.patience << "\n"
         << "  min_delta: " << format_number(stop.min_delta) << "\n"
+        << "  start_from_epoch: " << stop.start_from_epoch << "\n"
         << "  restore_best: " << flag(stop.restore_best) << "\n";
   } else {
     out << "# early_stopping: off (the section is absent)\n";
@@ -168,7 +192,8 @@ std::string resolved_config_yaml(const Config& cfg) {
       << "  dir: " << quote_yaml_string(cfg.checkpoint.dir) << "\n"
       << "  monitor: " << cfg.checkpoint.monitor << "\n"
       << "  save_best: " << flag(cfg.checkpoint.save_best) << "\n"
-      << "  save_last: " << flag(cfg.checkpoint.save_last) << "\n";
+      << "  save_last: " << flag(cfg.checkpoint.save_last) << "\n"
+      << "  every_n_epochs: " << cfg.checkpoint.every_n_epochs << "\n";
   return out.str();
 }
 

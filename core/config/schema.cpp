@@ -1,5 +1,5 @@
-// The config schema table and lookups over it. To add a key: add a row here (data keys:
-// schema_data.cpp), a field in config.hpp, a line in the builder and one in the writer.
+// The config schema table and lookups over it. To add a key: a row here (or in schema_data.cpp,
+// schema_optimizer.cpp), a field in config.hpp, a line in the builder and one in the writer.
 #include "core/config/schema.hpp"
 
 #include <sstream>
@@ -14,35 +14,18 @@ namespace {
 using V = ValueType;
 using namespace schema_rows;  // Row and the shared ranges
 
-const std::vector<std::string_view> kMetrics{"val_loss",   "val_error",   "val_accuracy",
-                                             "train_loss", "train_error", "train_accuracy"};
 const std::vector<std::string_view> kActivations{"relu",    "leaky_relu", "elu", "gelu",
                                                  "sigmoid", "tanh",       "none"};
 
-// The top-level keys, then `data` (schema_data.cpp), then everything after it.
-std::vector<KeySpec> build_schema() {
-  std::vector<KeySpec> rows = {
-      Row("name", V::string, "run name; default: the config file's stem"),
-      Row("seed", V::integer, "one seed drives init, shuffling and splits")
-          .range(kNonNegative)
-          .fallback("42"),
-      Row("backend", V::choice, "auto takes CUDA when a usable GPU is present")
-          .choices({"auto", "cpu", "cuda", "reference"})
-          .fallback("auto"),
-      Row("threads", V::integer, "CPU threads; 0 = all cores").range(kNonNegative).fallback("0"),
-      Row("precision", V::choice, "compute precision (bf16 is not supported yet)")
-          .choices({"f32", "bf16"})
-          .fallback("f32"),
-  };
-  const std::vector<KeySpec> data = data_rows();
-  rows.insert(rows.end(), data.begin(), data.end());
-  const std::vector<KeySpec> rest = {
+// `model` and `loss`: the network and what it is trained to minimize.
+std::vector<KeySpec> model_rows() {
+  return {
       Row("model", V::map, "the network").required(),
       Row("model.layers", V::sequence,
           "layers in order; each item names its type, e.g. `- dense: {units: 16}`")
           .range(kAtLeastOne)
           .required(),
-      Row("model.layers[]", V::tagged, "one layer: `TYPE: {settings}`"),
+      Row("model.layers[]", V::tagged, "one layer: `TYPE: {settings}`; the last must be dense"),
       Row("model.layers[].dense", V::map, "fully-connected layer"),
       Row("model.layers[].dense.units", V::integer, "output width")
           .range(kAtLeastOne)
@@ -57,6 +40,13 @@ std::vector<KeySpec> build_schema() {
           .only_when("activation", {"leaky_relu", "elu"}),
       Row("model.layers[].dense.init", V::init, "this layer's weight init; default: model.init")
           .aliases({"kernel_initializer"}),
+      Row("model.layers[].dropout", V::map,
+          "zeroes a random fraction of its inputs while training (the rest scaled by "
+          "1 / (1 - rate)); passes them through unchanged when evaluating"),
+      Row("model.layers[].dropout.rate", V::number, "fraction of the inputs zeroed")
+          .range(kUnitInterval)
+          .required()
+          .aliases({"p"}),
       Row("model.init", V::init,
           "weight init: he_uniform | he_normal | xavier_uniform | xavier_normal | normal(STD)")
           .fallback("he_uniform"),
@@ -64,38 +54,12 @@ std::vector<KeySpec> build_schema() {
       Row("loss", V::choice, "cross_entropy applies softmax itself")
           .choices({"cross_entropy", "binary_cross_entropy", "mse"})
           .fallback("cross_entropy"),
+  };
+}
 
-      Row("optimizer", V::map, "how weights are updated"),
-      Row("optimizer.type", V::choice, "sgd (momentum, nesterov) | adam (beta1, beta2, eps)")
-          .choices({"sgd", "adam"})
-          .fallback("adam"),
-      Row("optimizer.lr", V::number, "learning rate; default 0.001 for adam, 0.01 for sgd")
-          .range(kPositive)
-          .aliases({"learning_rate"}),
-      Row("optimizer.weight_decay", V::number, "L2 penalty added to the gradient")
-          .range(kNonNegative)
-          .fallback("0"),
-      Row("optimizer.momentum", V::number, "sgd momentum")
-          .range(kUnitInterval)
-          .fallback("0")
-          .only_when("type", {"sgd"}),
-      Row("optimizer.nesterov", V::boolean, "Nesterov momentum; needs momentum > 0")
-          .fallback("false")
-          .only_when("type", {"sgd"}),
-      Row("optimizer.beta1", V::number, "adam first-moment decay")
-          .range(kUnitInterval)
-          .fallback("0.9")
-          .only_when("type", {"adam"}),
-      Row("optimizer.beta2", V::number, "adam second-moment decay")
-          .range(kUnitInterval)
-          .fallback("0.999")
-          .only_when("type", {"adam"}),
-      Row("optimizer.eps", V::number, "adam denominator guard")
-          .range(kPositive)
-          .fallback("1e-08")
-          .only_when("type", {"adam"})
-          .aliases({"epsilon"}),
-
+// `training`, `early_stopping` and `checkpoint`: how the loop runs and what it keeps.
+std::vector<KeySpec> run_rows() {
+  return {
       Row("training", V::map, "the training loop"),
       Row("training.epochs", V::integer, "maximum passes over the training set")
           .range(kAtLeastOne)
@@ -104,18 +68,26 @@ std::vector<KeySpec> build_schema() {
       Row("training.batch_size", V::integer, "examples per step").range(kAtLeastOne).fallback("32"),
       Row("training.shuffle", V::boolean, "reshuffle the training set every epoch")
           .fallback("true"),
+      Row("training.on_nan", V::choice,
+          "what a NaN or infinite loss does: stop (end the run cleanly, exit 0) or fail "
+          "(exit 1); it is never trained on")
+          .choices({"stop", "fail"})
+          .fallback("stop"),
 
       Row("early_stopping", V::map, "stop when a metric stops improving; omit to train all epochs"),
       Row("early_stopping.monitor", V::choice, "metric watched")
           .choices(kMetrics)
           .fallback("val_loss"),
       Row("early_stopping.mode", V::choice, "auto: max for accuracy, min otherwise")
-          .choices({"auto", "min", "max"})
+          .choices(kMonitorModes)
           .fallback("auto"),
       Row("early_stopping.patience", V::integer, "epochs without improvement before stopping")
           .range(kNonNegative)
           .fallback("10"),
       Row("early_stopping.min_delta", V::number, "smallest change that counts as an improvement")
+          .range(kNonNegative)
+          .fallback("0"),
+      Row("early_stopping.start_from_epoch", V::integer, "epochs before this one are not judged")
           .range(kNonNegative)
           .fallback("0"),
       Row("early_stopping.restore_best", V::boolean, "end with the best weights, not the last")
@@ -128,8 +100,29 @@ std::vector<KeySpec> build_schema() {
           .choices(kMetrics),
       Row("checkpoint.save_best", V::boolean, "write best.ckpt").fallback("true"),
       Row("checkpoint.save_last", V::boolean, "write last.ckpt").fallback("true"),
+      Row("checkpoint.every_n_epochs", V::integer, "also keep epoch-N.ckpt every N epochs; 0 = off")
+          .range(kNonNegative)
+          .fallback("0"),
   };
-  rows.insert(rows.end(), rest.begin(), rest.end());
+}
+
+// Every row in table order: the top-level keys, then one group per section.
+std::vector<KeySpec> build_schema() {
+  std::vector<KeySpec> rows = {
+      Row("name", V::string, "run name; default: the config file's stem"),
+      Row("seed", V::integer, "one seed drives init, shuffling, splits and dropout")
+          .range(kNonNegative)
+          .fallback("42"),
+      Row("backend", V::choice, "auto takes CUDA when a usable GPU is present")
+          .choices({"auto", "cpu", "cuda", "reference"})
+          .fallback("auto"),
+      Row("threads", V::integer, "CPU threads; 0 = all cores").range(kNonNegative).fallback("0"),
+      Row("precision", V::choice, "compute precision (bf16 is not supported yet)")
+          .choices({"f32", "bf16"})
+          .fallback("f32"),
+  };
+  for (const auto& group : {data_rows(), model_rows(), optimizer_rows(), run_rows()})
+    rows.insert(rows.end(), group.begin(), group.end());
   return rows;
 }
 

@@ -17,6 +17,12 @@ inline const ValueRange kAtLeastOne{1.0, std::nullopt, false, false};
 inline const ValueRange kAtLeastTwo{2.0, std::nullopt, false, false};
 inline const ValueRange kUnitInterval{0.0, 1.0, false, true};  // [0, 1): momentum, betas
 inline const ValueRange kOpenUnit{0.0, 1.0, true, true};       // (0, 1): validation split
+inline const ValueRange kUpToOne{0.0, 1.0, true, false};       // (0, 1]: decay factors
+
+// The metrics a run logs, by the names monitors take; and how a monitor compares.
+inline const std::vector<std::string_view> kMetrics{"val_loss",   "val_error",   "val_accuracy",
+                                                    "train_loss", "train_error", "train_accuracy"};
+inline const std::vector<std::string_view> kMonitorModes{"auto", "min", "max"};
 
 // One table row: path, type and help, then only the attributes the row needs.
 class Row {
@@ -48,5 +54,9 @@ class Row {
 
 // The rows of the `data` section, in table order (schema_data.cpp).
 std::vector<KeySpec> data_rows();
+
+// The rows of the `optimizer` section with its schedule, in table order
+// (schema_optimizer.cpp).
+std::vector<KeySpec> optimizer_rows();
 
 }  // namespace nnrun::schema_rows

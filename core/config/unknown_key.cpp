@@ -13,18 +13,27 @@ std::vector<std::string_view> names_of(const std::vector<const KeySpec*>& specs)
   return names;
 }
 
-// The sections beside `parent_pattern` that do have `key` ("data.train" for data.test's
-// limit), joined with "or"; empty when none does.
+// The sections inside `parent_pattern` ("optimizer.schedule" for optimizer's step_size)
+// or beside it ("data.train" for data.test's limit, "dense layers" for a dropout layer's
+// units) that do have `key`, joined with "or"; empty when none does.
 std::string sections_with_key(std::string_view key, std::string_view parent_pattern) {
   if (parent_pattern.empty()) return {};
+  std::vector<std::string> homes;
+  for (const KeySpec* section : child_specs(parent_pattern))
+    if (section->type == ValueType::map && find_key_spec(child_path(section->path, key)))
+      homes.emplace_back(section->path);
   const auto dot = parent_pattern.rfind('.');
   const std::string_view grandparent =
       dot == std::string_view::npos ? std::string_view{} : parent_pattern.substr(0, dot);
-  std::vector<std::string_view> homes;
+  const KeySpec* grandparent_spec = find_key_spec(grandparent);
+  const bool layer_types = grandparent_spec && grandparent_spec->type == ValueType::tagged;
   for (const KeySpec* section : child_specs(grandparent))
     if (section->path != parent_pattern && find_key_spec(child_path(section->path, key)))
-      homes.push_back(section->path);
-  return join_names(homes, " or ");
+      homes.push_back(layer_types ? std::string(key_name(*section)) + " layers"
+                                  : std::string(section->path));
+  std::string text;
+  for (const std::string& home : homes) text += (text.empty() ? "" : " or ") + home;
+  return text;
 }
 
 }  // namespace

@@ -88,8 +88,14 @@ std::string monitor_mode_name(MonitorMode mode) {
 
 std::string format_number(double value) {
   char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
+  const auto shortest = std::to_chars(buffer, buffer + sizeof buffer, value);
+  const std::string text(buffer, shortest.ptr);
+  if (text.find('e') == std::string::npos) return text;
+  // The shortest text of 0.0001 is "1e-04"; printf's %g rule writes it plainly, as people do.
+  const auto general =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general);
+  const std::string plain(buffer, general.ptr);
+  return plain.find('e') == std::string::npos ? plain : text;
 }
 
 std::string quote_yaml_string(std::string_view text) {

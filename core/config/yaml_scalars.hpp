@@ -26,7 +26,8 @@ std::string init_to_string(const InitSpec& init);
 // auto | min | max (core/names.hpp has the other enums' names).
 std::string monitor_mode_name(MonitorMode mode);
 
-// Shortest text that parses back to the same double: 0.001, 1e-08, 255.
+// Shortest text that parses back to the same double: 0.001, 1e-08, 255; plain rather
+// than an exponent where that is as exact: 0.0001, not 1e-04.
 std::string format_number(double value);
 
 // A YAML double-quoted scalar, escaped so that any text reads back unchanged.

@@ -42,7 +42,7 @@ void DenseLayer::allocate(Backend& backend, std::int64_t max_batch, DType dtype)
   if (has_activation()) dst_ = DeviceBuffer(backend, max_batch, out_, dtype);
 }
 
-Tensor DenseLayer::forward(Backend& backend, Tensor src, Mode /*mode*/) {
+Tensor DenseLayer::forward(Backend& backend, Tensor src, const ForwardPass& /*pass*/) {
   const std::int64_t n = src.rows;
   src_ = src;
   const Tensor linear = linear_.tensor().row_range(0, n);

@@ -20,7 +20,7 @@ class DenseLayer final : public Layer {
                                                   std::uint32_t layer_index) const override;
   void bind(std::vector<Tensor> params, std::vector<Tensor> grads) override;
   void allocate(Backend& backend, std::int64_t max_batch, DType dtype) override;
-  Tensor forward(Backend& backend, Tensor src, Mode mode) override;
+  Tensor forward(Backend& backend, Tensor src, const ForwardPass& pass) override;
   Tensor backward(Backend& backend, Tensor ddst, bool need_dsrc) override;
 
   ActivationParams activation() const { return activation_; }

@@ -11,6 +11,14 @@ namespace nnrun {
 
 enum class Mode { train, eval };
 
+// What a forward pass is for: training (dropout active, its masks drawn for this step) or
+// evaluation (deterministic).
+struct ForwardPass {
+  Mode mode = Mode::eval;
+  std::uint64_t seed = 0;  // the run's seed
+  std::uint64_t step = 0;  // the training step: a new dropout mask every step
+};
+
 struct ParamSpec {
   std::string name;  // e.g. "weight", "bias"
   std::int64_t rows = 0;
@@ -22,7 +30,7 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
-  virtual std::string kind() const = 0;      // "dense"
+  virtual std::string kind() const = 0;      // "dense", "dropout"
   virtual std::string describe() const = 0;  // "dense 4 -> 16, relu"
   virtual std::int64_t input_width() const = 0;
   virtual std::int64_t output_width() const = 0;
@@ -37,7 +45,7 @@ class Layer {
   virtual void allocate(Backend& backend, std::int64_t max_batch, DType dtype) = 0;
 
   // src[n, in] -> dst[n, out]; the returned view stays valid until the next forward.
-  virtual Tensor forward(Backend& backend, Tensor src, Mode mode) = 0;
+  virtual Tensor forward(Backend& backend, Tensor src, const ForwardPass& pass) = 0;
   // ddst[n, out] -> dsrc[n, in] (empty when need_dsrc is false); writes the gradients.
   virtual Tensor backward(Backend& backend, Tensor ddst, bool need_dsrc) = 0;
 };

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/model/dense_layer.hpp"
+#include "core/model/dropout_layer.hpp"
 #include "core/tensor_io.hpp"
 
 namespace nnrun {
@@ -13,8 +14,13 @@ Model::Model(Backend& backend, const ModelConfig& config, std::int64_t input_wid
   if (config.layers.empty()) throw std::invalid_argument("model: no layers");
   std::int64_t width = input_width;
   for (const LayerConfig& lc : config.layers) {
-    auto layer =
-        std::make_unique<DenseLayer>(width, lc.units, lc.activation, lc.init.value_or(config.init));
+    const auto index = static_cast<std::uint32_t>(layers_.size());
+    std::unique_ptr<Layer> layer;
+    if (lc.type == "dropout")
+      layer = std::make_unique<DropoutLayer>(width, lc.rate, index);
+    else
+      layer = std::make_unique<DenseLayer>(width, lc.units, lc.activation,
+                                           lc.init.value_or(config.init));
     width = layer->output_width();
     layers_.push_back(std::move(layer));
   }
@@ -59,10 +65,10 @@ void Model::prepare(std::int64_t max_batch) {
   prepared_batch_ = max_batch;
 }
 
-Tensor Model::forward(Tensor src, Mode mode) {
+Tensor Model::forward(Tensor src, const ForwardPass& pass) {
   if (src.rows > prepared_batch_) throw std::logic_error("model: batch larger than prepared");
   Tensor x = src;
-  for (auto& layer : layers_) x = layer->forward(backend_, x, mode);
+  for (auto& layer : layers_) x = layer->forward(backend_, x, pass);
   return x;
 }
 

@@ -38,7 +38,7 @@ class Model {
   void prepare(std::int64_t max_batch);
 
   // src[n, input_width] -> output[n, output_width]
-  Tensor forward(Tensor src, Mode mode);
+  Tensor forward(Tensor src, const ForwardPass& pass);
   // Back-propagates the loss gradient w.r.t. the output; fills gradients().
   void backward(Tensor doutput);
 

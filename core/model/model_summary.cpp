@@ -11,6 +11,12 @@ std::vector<LayerRow> summarize_layers(const ModelConfig& model, std::int64_t in
   std::vector<LayerRow> rows;
   std::int64_t width = input_width;
   for (const LayerConfig& layer : model.layers) {
+    if (layer.type == "dropout") {
+      char rate[32];
+      std::snprintf(rate, sizeof rate, "rate %g", layer.rate);
+      rows.push_back({layer.type, width, width, rate, 0});
+      continue;
+    }
     rows.push_back({layer.type, width, layer.units, activation_name(layer.activation.kind),
                     layer.units * width + layer.units});
     width = layer.units;

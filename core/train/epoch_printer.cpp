@@ -19,7 +19,7 @@ void EpochPrinter::print(const EpochRecord& r, bool saved_best) {
     log_.line(line);
     header_printed_ = true;
   }
-  std::snprintf(line, sizeof line, "epoch %*lld  %10.6f %10.6f  %10.6f %10.6f  %9.3g %8.1fms%s",
+  std::snprintf(line, sizeof line, "epoch %*lld  %10.6g %10.6g  %10.6g %10.6g  %9.3g %8.1fms%s",
                 epoch_digits_, static_cast<long long>(r.epoch), r.train.loss, r.train.error,
                 r.val.loss, r.val.error, r.lr, r.seconds * 1e3, saved_best ? "  * best" : "");
   log_.line(line);

@@ -13,7 +13,7 @@ PassMetrics evaluate(Backend& backend, Model& model, DeviceDataset& data, LossKi
   for (std::int64_t begin = 0; begin < data.size(); begin += batch_size) {
     const std::int64_t count = std::min(batch_size, data.size() - begin);
     const Batch batch = data.batch(begin, count);
-    const Tensor output = model.forward(batch.src, Mode::eval);
+    const Tensor output = model.forward(batch.src, ForwardPass{Mode::eval});
     compute_loss(backend, loss, output, batch.target, Tensor{}, metrics);
   }
   return metrics_from_totals(download_values(backend, metrics), task_of(loss));

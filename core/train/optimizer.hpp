@@ -1,5 +1,5 @@
 // Optimizer: hyper-parameters from the config plus state arenas shaped like the parameters;
-// one backend call updates the whole parameter arena.
+// one backend call updates the whole parameter arena (after optional gradient clipping).
 #pragma once
 
 #include <string>
@@ -15,20 +15,28 @@ class Optimizer {
             DType dtype);
 
   // One update with the gradients of the current batch, at learning rate lr. guard: the
-  // metrics accumulator; the backend skips the update once it has counted a non-finite loss.
+  // metrics accumulator; the backend skips the update once it has counted a non-finite value.
   void step(Tensor params, Tensor grads, double lr, Tensor guard);
 
   long steps_taken() const { return steps_; }
   void set_steps_taken(long steps) { steps_ = steps; }
-  // Named state arenas ("velocity"; "adam_m", "adam_v"), for checkpoints.
+  // Named state arenas ("velocity"; "adam_m", "adam_v"; "rmsprop_square_avg", ...), for
+  // checkpoints; restoring writes into these same tensors.
   std::vector<std::pair<std::string, Tensor>> state() const;
 
  private:
+  struct NamedBuffer {
+    std::string name;
+    DeviceBuffer buffer;
+  };
+  Tensor state_tensor(std::size_t i) const {
+    return i < state_.size() ? state_[i].buffer.tensor() : Tensor{};
+  }
+
   Backend& backend_;
   OptimizerConfig config_;
   long steps_ = 0;
-  DeviceBuffer first_;   // sgd: velocity; adam: first moment
-  DeviceBuffer second_;  // adam: second moment
+  std::vector<NamedBuffer> state_;  // zero-initialized, in the order the update reads them
 };
 
 }  // namespace nnrun

@@ -16,7 +16,7 @@ namespace nnrun {
 std::string format_metric(double value) {
   if (std::isnan(value)) return "nan";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6f", value);
+  std::snprintf(buf, sizeof buf, "%.8g", value);
   return buf;
 }
 
@@ -69,6 +69,13 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   write_epoch(j, s.best);
   j.key("last");
   write_epoch(j, s.last);
+  j.key("final").begin_object();
+  j.field("weights", s.final_weights);
+  j.field("val_loss", s.final_val.loss).field("val_error", s.final_val.error);
+  if (s.final_test)
+    j.field("test_loss", s.final_test->loss).field("test_error", s.final_test->error);
+  j.end_object();
+  j.field("diverged", s.diverged);
   j.field("wall_seconds", s.wall_seconds);
   j.field("backend", f.backend);
   j.field("backend_description", f.backend_description);

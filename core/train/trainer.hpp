@@ -1,7 +1,9 @@
-// Trainer: the `fit` loop. Shuffles, steps, evaluates, logs every epoch to the console and
-// metrics.csv, keeps best.ckpt / last.ckpt, stops early by rule, writes summary.json.
+// Trainer: the `fit` loop. Logs every epoch to the console and metrics.csv, keeps
+// best.ckpt / last.ckpt, follows the learning-rate schedule, stops early by rule or on
+// divergence, restores the best weights, and writes summary.json.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/config/config.hpp"
@@ -17,16 +19,21 @@ struct TrainSummary {
   std::string monitor;
   double best_value = 0;
   std::string stop_reason;
+  bool diverged = false;
   double wall_seconds = 0;
   EpochRecord best;
   EpochRecord last;
+  // The model training ends with (the best epoch's weights under restore_best), evaluated.
+  std::string final_weights;  // "best epoch N" or "last epoch N"
+  PassMetrics final_val;
+  std::optional<PassMetrics> final_test;
 };
 
 class Trainer {
  public:
   // config_yaml: the resolved config, stored in config.yaml and in every checkpoint.
   Trainer(const Config& config, std::string config_yaml, Backend& backend, PreparedData data,
-          RunLog& log);
+          RunLog& log, bool progress_bar);
   TrainSummary fit();
 
  private:
@@ -35,6 +42,7 @@ class Trainer {
   Backend& backend_;
   PreparedData data_;
   RunLog& log_;
+  bool progress_bar_;
 };
 
 }  // namespace nnrun
