@@ -21,6 +21,18 @@ struct EvalOptions {
   bool json = false;
 };
 
+struct PredictOptions {
+  std::string checkpoint_path;
+  std::string input;   // a CSV file (label column optional) or a source mapping
+  std::string output;  // CSV file; empty = stdout
+  std::string backend = "auto";
+};
+
+struct InspectOptions {
+  std::string checkpoint_path;
+  bool json = false;
+};
+
 struct CheckOptions {
   std::string config_path;
   std::vector<std::string> overrides;
@@ -29,5 +41,7 @@ struct CheckOptions {
 int run_train(const TrainOptions& options);
 int run_eval(const EvalOptions& options);
 int run_check(const CheckOptions& options);
+int run_predict(const PredictOptions& options);  // app/cmd_predict.cpp
+int run_inspect(const InspectOptions& options);  // app/cmd_inspect.cpp
 
 }  // namespace nnrun::app

@@ -60,6 +60,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   eval_cmd->add_flag("--json", eval.json, "Print JSON");
 
+  nnrun::app::PredictOptions predict;
+  auto* predict_cmd =
+      app.add_subcommand("predict", "Predict with a checkpoint: one CSV row per input sample");
+  predict_cmd->add_option("checkpoint", predict.checkpoint_path, "Checkpoint file")->required();
+  predict_cmd
+      ->add_option("--input", predict.input,
+                   "A CSV file with the training feature columns (a label column is ignored), "
+                   "or a source mapping such as '{format: idx, images: I, labels: L}'")
+      ->required();
+  predict_cmd->add_option("--output", predict.output, "CSV file to write (default: stdout)");
+  predict_cmd->add_option("--backend", predict.backend, "auto | cpu | cuda | reference")
+      ->capture_default_str();
+
+  nnrun::app::InspectOptions inspect;
+  auto* inspect_cmd = app.add_subcommand(
+      "inspect", "Show a checkpoint: layers, parameters, epoch, metrics, config, checksum");
+  inspect_cmd->add_option("checkpoint", inspect.checkpoint_path, "Checkpoint file")->required();
+  inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
+
   nnrun::app::CheckOptions check;
   auto* check_cmd = app.add_subcommand("check", "Validate a config and print the model summary");
   check_cmd->add_option("config", check.config_path, "YAML config file")->required();
@@ -79,6 +98,8 @@ int main(int argc, char** argv) {
     if (*train_cmd) return nnrun::app::run_train(train);
     if (*eval_cmd) return nnrun::app::run_eval(eval);
     if (*check_cmd) return nnrun::app::run_check(check);
+    if (*predict_cmd) return nnrun::app::run_predict(predict);
+    if (*inspect_cmd) return nnrun::app::run_inspect(inspect);
   } catch (const nnrun::InputError& e) {
     std::fflush(stdout);
     std::cerr << e.what() << "\n";

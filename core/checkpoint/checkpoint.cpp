@@ -37,6 +37,18 @@ std::string header_yaml(const Checkpoint& c) {
   e << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
   for (const auto& [name, value] : c.metrics) e << YAML::Key << name << YAML::Value << value;
   e << YAML::EndMap;
+  e << YAML::Key << "status" << YAML::Value << c.status;
+  e << YAML::Key << "stop_reason" << YAML::Value << c.stop_reason;
+  e << YAML::Key << "state" << YAML::Value << YAML::BeginMap;
+  for (const auto& [name, value] : c.state) e << YAML::Key << name << YAML::Value << value;
+  e << YAML::EndMap;
+  e << YAML::Key << "history" << YAML::Value << YAML::BeginSeq;
+  for (const auto& row : c.history) {
+    e << YAML::Flow << YAML::BeginSeq;
+    for (double v : row) e << v;
+    e << YAML::EndSeq;
+  }
+  e << YAML::EndSeq;
   e << YAML::Key << "tensors" << YAML::Value << YAML::BeginSeq;
   std::int64_t offset = 0;
   for (const CheckpointTensor& t : c.tensors) {

@@ -2,7 +2,9 @@
 // weights, optimizer state), versioned and checksummed. Layout in docs/checkpoint-format.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +35,16 @@ struct Checkpoint {
   std::vector<std::string> feature_names;
   std::vector<std::string> class_names;
   std::vector<std::pair<std::string, double>> metrics;  // of `epoch`
+  // Where the run stands: "running" (written during training), "finished", "diverged" or
+  // "interrupted", and why it stopped.
+  std::string status = "running";
+  std::string stop_reason;
+  // Every number an exact resume needs besides tensors, by name: the best-so-far
+  // bookkeeping of checkpointing and early stopping, the schedule's state, counters.
+  std::map<std::string, double> state;
+  // metrics.csv's rows up to `epoch`: epoch, train_loss, train_error, val_loss, val_error,
+  // lr, seconds. A resume rewrites metrics.csv from these.
+  std::vector<std::array<double, 7>> history;
   std::vector<CheckpointTensor> tensors;
 
   const CheckpointTensor* find(const std::string& name) const;

@@ -73,9 +73,28 @@ Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
   c.feature_names = field<std::vector<std::string>>(h, "feature_names", path);
   c.class_names = field<std::vector<std::string>>(h, "class_names", path);
   c.config_yaml = field<std::string>(h, "config", path);
-  if (const YAML::Node m = h["metrics"]; m && m.IsMap())
-    for (const auto& kv : m)
-      c.metrics.emplace_back(kv.first.as<std::string>(), kv.second.as<double>());
+  try {
+    if (const YAML::Node m = h["metrics"]; m && m.IsMap())
+      for (const auto& kv : m)
+        c.metrics.emplace_back(kv.first.as<std::string>(), kv.second.as<double>());
+    c.status = field<std::string>(h, "status", path);
+    c.stop_reason = field<std::string>(h, "stop_reason", path);
+    const YAML::Node state = h["state"];
+    if (!state || !state.IsMap()) throw InputError(path + ": checkpoint header has no state map");
+    for (const auto& kv : state) c.state[kv.first.as<std::string>()] = kv.second.as<double>();
+    const YAML::Node history = h["history"];
+    if (!history || !history.IsSequence())
+      throw InputError(path + ": checkpoint header has no history list");
+    for (const YAML::Node& row : history) {
+      if (!row.IsSequence() || row.size() != 7)
+        throw InputError(path + ": checkpoint history rows must have 7 numbers");
+      std::array<double, 7> values{};
+      for (std::size_t i = 0; i < 7; ++i) values[i] = row[i].as<double>();
+      c.history.push_back(values);
+    }
+  } catch (const YAML::Exception&) {
+    throw InputError(path + ": checkpoint header has a malformed metrics, state or history entry");
+  }
 
   const std::size_t payload_begin = kPrefix + header_bytes;
   const std::size_t payload_bytes = bytes.size() - kTrailer - payload_begin;
