@@ -10,6 +10,7 @@ namespace nnrun::app {
 struct TrainOptions {
   std::string config_path;
   std::vector<std::string> overrides;  // KEY=VALUE, applied in order
+  std::string resume;                  // checkpoint to continue from
   bool quiet = false;
 };
 

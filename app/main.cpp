@@ -2,6 +2,7 @@
 // (0 success, 1 runtime failure, 2 usage/config/data error). Nothing else lives here.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -28,6 +29,9 @@ void add_shortcut(CLI::App* cmd, std::vector<std::string>& overrides, const std:
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f), a write then fails with EFBIG and is reported with the
+  // file's name, instead of SIGXFSZ killing the process mid-run.
+  std::signal(SIGXFSZ, SIG_IGN);
   nnrun::app::ensure_passive_openmp_wait(argv);
   CLI::App app{"nnrun: train fully-connected neural networks described in YAML"};
   app.set_version_flag("--version", std::string("nnrun ") + nnrun::kVersion);
@@ -44,6 +48,8 @@ int main(int argc, char** argv) {
   add_shortcut(train_cmd, train.overrides, "--threads", "threads", "Same as --set threads=N");
   add_shortcut(train_cmd, train.overrides, "--backend", "backend", "auto | cpu | cuda | reference");
   add_shortcut(train_cmd, train.overrides, "--run-dir", "checkpoint.dir", "Run directory");
+  train_cmd->add_option("--resume", train.resume,
+                        "Continue the run of this checkpoint (e.g. runs/iris/last.ckpt)");
   train_cmd->add_flag("--quiet,-q", train.quiet,
                       "Print nothing but errors (train.log still gets it all)");
 

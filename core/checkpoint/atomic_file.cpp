@@ -14,8 +14,10 @@
 namespace nnrun {
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
-  throw RuntimeFailure(path + ": " + what + ": " + std::strerror(err));
+// Names the target (what the user asked for), then the temporary file involved.
+[[noreturn]] void fail(const std::string& path, const std::string& what, int err) {
+  throw RuntimeFailure(path + ": cannot save: " + what + ": " + std::strerror(err) +
+                       "; any earlier version of the file is untouched");
 }
 
 class FileDescriptor {
@@ -43,7 +45,10 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
       (folder / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
 
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) fail("cannot create temporary file", temp, errno);
+  if (fd.get() < 0) {
+    const int err = errno;
+    fail(path, "cannot create temporary file " + temp, err);
+  }
   const char* p = contents.data();
   std::size_t left = contents.size();
   while (left > 0) {
@@ -52,7 +57,7 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
     if (n <= 0) {
       const int err = n < 0 ? errno : EIO;
       ::unlink(temp.c_str());
-      fail("write failed", temp, err);
+      fail(path, "writing temporary file " + temp + " failed", err);
     }
     p += n;
     left -= static_cast<std::size_t>(n);
@@ -60,17 +65,17 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
   if (::fsync(fd.get()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    fail("fsync failed", temp, err);
+    fail(path, "fsync of temporary file " + temp + " failed", err);
   }
   if (::close(fd.release()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    fail("close failed", temp, err);
+    fail(path, "closing temporary file " + temp + " failed", err);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    fail("cannot rename temporary file into place", path, err);
+    fail(path, "cannot rename temporary file " + temp + " into place", err);
   }
   // The rename is durable only once the folder's entry is on disk.
   FileDescriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

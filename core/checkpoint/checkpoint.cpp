@@ -3,10 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
+#include <stdexcept>
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/checkpoint/crc32.hpp"
@@ -81,6 +79,8 @@ const CheckpointTensor& Checkpoint::require(const std::string& name,
 std::string serialize_checkpoint(const Checkpoint& c) {
   static_assert(sizeof(float) == 4);
   const std::string header = header_yaml(c);
+  if (header.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::logic_error("checkpoint header does not fit the format's 32-bit length");
   std::string out(kCheckpointMagic, sizeof kCheckpointMagic);
   put_u32(out, c.format_version);
   put_u32(out, static_cast<std::uint32_t>(header.size()));
@@ -97,15 +97,6 @@ std::string serialize_checkpoint(const Checkpoint& c) {
 
 void save_checkpoint(const std::string& path, const Checkpoint& c) {
   write_file_atomically(path, serialize_checkpoint(c));
-}
-
-Checkpoint load_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open checkpoint: " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read checkpoint");
-  return parse_checkpoint(buffer.str(), path);
 }
 
 }  // namespace nnrun

@@ -1,15 +1,24 @@
 // Checkpoint parsing: every length, offset and shape is checked against the file's size
 // before use, so a truncated, corrupt or hostile file is an InputError, never a crash.
-#include <yaml-cpp/yaml.h>
-
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "core/checkpoint/checkpoint.hpp"
+#include "core/checkpoint/checkpoint_reader.hpp"
 #include "core/checkpoint/crc32.hpp"
 #include "core/errors.hpp"
 
 namespace nnrun {
 namespace {
+
+using checkpoint_detail::ChecksumCheck;
+using checkpoint_detail::TensorEntry;
+
+constexpr std::size_t kPrefixBytes = 16;  // magic, version, header length
+constexpr std::size_t kTrailerBytes = 4;  // crc32
 
 std::uint32_t read_u32(const std::string& in, std::size_t at) {
   std::uint32_t v = 0;
@@ -17,115 +26,146 @@ std::uint32_t read_u32(const std::string& in, std::size_t at) {
   return v;
 }
 
-template <typename T>
-T field(const YAML::Node& node, const char* key, const std::string& path) {
-  const YAML::Node v = node[key];
-  if (!v) throw InputError(path + ": checkpoint header has no '" + key + "'");
-  try {
-    return v.as<T>();
-  } catch (const YAML::Exception&) {
-    throw InputError(path + ": checkpoint header field '" + key + "' has the wrong type");
+std::string hex(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", v);
+  return buf;
+}
+
+// The binary frame around the header and payload. Every later version keeps the magic, the
+// version field and the trailing crc32 of everything before it where version 1 has them.
+struct Frame {
+  std::uint32_t version = 0;
+  std::size_t header_bytes = 0;
+  ChecksumCheck checksum;
+};
+
+ChecksumCheck checksum_of(const std::string& bytes) {
+  return {read_u32(bytes, bytes.size() - kTrailerBytes),
+          crc32_of(bytes.data(), bytes.size() - kTrailerBytes)};
+}
+
+Frame read_frame(const std::string& bytes, const std::string& path) {
+  const std::size_t size = bytes.size();
+  const std::size_t magic_seen = std::min(size, sizeof kCheckpointMagic);
+  if (bytes.compare(0, magic_seen, kCheckpointMagic, magic_seen) != 0)
+    throw InputError(path + ": not an nnrun checkpoint (bad magic number)");
+  if (size < kPrefixBytes + kTrailerBytes)
+    throw InputError(
+        path + (size == 0 ? ": empty file, not a checkpoint"
+                          : ": checkpoint is truncated (only " + std::to_string(size) + " bytes)"));
+  Frame f;
+  f.version = read_u32(bytes, 8);
+  if (f.version == 0) throw InputError(path + ": checkpoint format version 0 is invalid");
+  if (f.version > kCheckpointFormatVersion)
+    throw InputError(path + ": checkpoint format version " + std::to_string(f.version) +
+                     " was written by a newer nnrun" +
+                     (checksum_of(bytes).ok() ? "" : " (or the file is corrupt)") +
+                     "; this build reads up to version " +
+                     std::to_string(kCheckpointFormatVersion));
+  f.header_bytes = read_u32(bytes, 12);
+  if (f.header_bytes > size - kPrefixBytes - kTrailerBytes)
+    throw InputError(path + ": checkpoint is truncated or corrupt (its header claims " +
+                     std::to_string(f.header_bytes) + " bytes; the whole file has " +
+                     std::to_string(size) + ")");
+  f.checksum = checksum_of(bytes);
+  return f;
+}
+
+[[noreturn]] void bad_tensor(const std::string& path, const TensorEntry& e,
+                             const std::string& what) {
+  throw InputError(path + ": checkpoint tensor '" + e.name + "' (" + std::to_string(e.rows) +
+                   " x " + std::to_string(e.cols) + " at offset " + std::to_string(e.offset) +
+                   ") " + what);
+}
+
+// Tensors must tile the payload in header order: no gap, no overlap, nothing past the end.
+// Checked for all of them before any tensor memory is allocated.
+void check_layout(const std::vector<TensorEntry>& entries, std::size_t payload_bytes,
+                  const std::string& path) {
+  const std::string payload = " (the payload holds " + std::to_string(payload_bytes) + " bytes)";
+  std::uint64_t end = 0;
+  for (const TensorEntry& e : entries) {
+    // Both dimensions are below 2^31 (read_header), so this cannot overflow.
+    const std::uint64_t bytes = std::uint64_t(e.rows) * std::uint64_t(e.cols) * 4;
+    const auto offset = static_cast<std::uint64_t>(e.offset);
+    if (offset > payload_bytes) bad_tensor(path, e, "starts past the end of the payload" + payload);
+    if (offset < end)
+      bad_tensor(path, e, "overlaps the tensor before it, which ends at " + std::to_string(end));
+    if (offset > end)
+      bad_tensor(path, e,
+                 "leaves a gap after the tensor before it, which ends at " + std::to_string(end) +
+                     "; tensors are stored back to back");
+    if (bytes > payload_bytes - offset)
+      bad_tensor(path, e, "needs " + std::to_string(bytes) + " bytes, past the end" + payload);
+    end = offset + bytes;
   }
+  if (end != payload_bytes)
+    throw InputError(path + ": checkpoint payload holds " + std::to_string(payload_bytes) +
+                     " bytes but its tensors take " + std::to_string(end));
+}
+
+Checkpoint read_body(const std::string& bytes, const Frame& frame, const std::string& path) {
+  Checkpoint c;
+  const std::string_view header(bytes.data() + kPrefixBytes, frame.header_bytes);
+  const std::vector<TensorEntry> entries =
+      checkpoint_detail::read_header(header, frame.version, path, c);
+  const std::size_t payload_begin = kPrefixBytes + frame.header_bytes;
+  const std::size_t payload_bytes = bytes.size() - kTrailerBytes - payload_begin;
+  check_layout(entries, payload_bytes, path);
+  c.tensors.reserve(entries.size());
+  for (const TensorEntry& e : entries) {
+    CheckpointTensor t{e.name, e.rows, e.cols, {}};
+    t.values.resize(static_cast<std::size_t>(e.rows * e.cols));
+    // The format is little-endian f32; every platform nnrun targets is little-endian.
+    std::memcpy(t.values.data(), bytes.data() + payload_begin + e.offset, t.values.size() * 4);
+    c.tensors.push_back(std::move(t));
+  }
+  return c;
 }
 
 }  // namespace
 
 Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
-  constexpr std::size_t kPrefix = 16, kTrailer = 4;
-  if (bytes.size() < kPrefix + kTrailer)
-    throw InputError(path + ": not an nnrun checkpoint (file too short: " +
-                     std::to_string(bytes.size()) + " bytes)");
-  if (bytes.compare(0, 8, kCheckpointMagic, 8) != 0)
-    throw InputError(path + ": not an nnrun checkpoint (bad magic number)");
-  Checkpoint c;
-  c.format_version = read_u32(bytes, 8);
-  if (c.format_version > kCheckpointFormatVersion)
-    throw InputError(path + ": checkpoint format version " + std::to_string(c.format_version) +
-                     " was written by a newer nnrun; this build reads versions up to " +
-                     std::to_string(kCheckpointFormatVersion));
-  if (c.format_version == 0) throw InputError(path + ": checkpoint format version 0 is invalid");
-  const std::size_t header_bytes = read_u32(bytes, 12);
-  if (header_bytes > bytes.size() - kPrefix - kTrailer)
-    throw InputError(path + ": checkpoint is truncated (header of " + std::to_string(header_bytes) +
-                     " bytes does not fit in a file of " + std::to_string(bytes.size()) + ")");
-  const std::size_t stored_crc = read_u32(bytes, bytes.size() - kTrailer);
-  if (crc32_of(bytes.data(), bytes.size() - kTrailer) != stored_crc)
-    throw InputError(path + ": checkpoint is corrupt or truncated (checksum mismatch)");
-
-  YAML::Node h;
-  try {
-    h = YAML::Load(bytes.substr(kPrefix, header_bytes));
-  } catch (const YAML::Exception& e) {
-    throw InputError(path + ": checkpoint header is not valid YAML: " + e.msg);
-  }
-  if (!h.IsMap()) throw InputError(path + ": checkpoint header is not a mapping");
-  if (field<std::string>(h, "format", path) != "nnrun-checkpoint")
-    throw InputError(path + ": not an nnrun checkpoint (header format field)");
-  c.nnrun_version = field<std::string>(h, "nnrun_version", path);
-  c.backend = field<std::string>(h, "backend", path);
-  c.epoch = field<std::int64_t>(h, "epoch", path);
-  c.step = field<std::int64_t>(h, "step", path);
-  const std::string task = field<std::string>(h, "task", path);
-  if (task != "classification" && task != "regression")
-    throw InputError(path + ": checkpoint header has an unknown task '" + task + "'");
-  c.task = task == "classification" ? Task::classification : Task::regression;
-  c.input_width = field<std::int64_t>(h, "input_width", path);
-  c.feature_names = field<std::vector<std::string>>(h, "feature_names", path);
-  c.class_names = field<std::vector<std::string>>(h, "class_names", path);
-  c.config_yaml = field<std::string>(h, "config", path);
-  try {
-    if (const YAML::Node m = h["metrics"]; m && m.IsMap())
-      for (const auto& kv : m)
-        c.metrics.emplace_back(kv.first.as<std::string>(), kv.second.as<double>());
-    c.status = field<std::string>(h, "status", path);
-    c.stop_reason = field<std::string>(h, "stop_reason", path);
-    const YAML::Node state = h["state"];
-    if (!state || !state.IsMap()) throw InputError(path + ": checkpoint header has no state map");
-    for (const auto& kv : state) c.state[kv.first.as<std::string>()] = kv.second.as<double>();
-    const YAML::Node history = h["history"];
-    if (!history || !history.IsSequence())
-      throw InputError(path + ": checkpoint header has no history list");
-    for (const YAML::Node& row : history) {
-      if (!row.IsSequence() || row.size() != 7)
-        throw InputError(path + ": checkpoint history rows must have 7 numbers");
-      std::array<double, 7> values{};
-      for (std::size_t i = 0; i < 7; ++i) values[i] = row[i].as<double>();
-      c.history.push_back(values);
-    }
-  } catch (const YAML::Exception&) {
-    throw InputError(path + ": checkpoint header has a malformed metrics, state or history entry");
-  }
-
-  const std::size_t payload_begin = kPrefix + header_bytes;
-  const std::size_t payload_bytes = bytes.size() - kTrailer - payload_begin;
-  const YAML::Node tensors = h["tensors"];
-  if (!tensors || !tensors.IsSequence())
-    throw InputError(path + ": checkpoint header has no tensor list");
-  std::size_t expected_offset = 0;
-  for (const YAML::Node& t : tensors) {
-    CheckpointTensor ct;
-    ct.name = field<std::string>(t, "name", path);
-    if (field<std::string>(t, "dtype", path) != "f32")
-      throw InputError(path + ": tensor '" + ct.name + "' has an unsupported dtype");
-    ct.rows = field<std::int64_t>(t, "rows", path);
-    ct.cols = field<std::int64_t>(t, "cols", path);
-    const auto offset = field<std::int64_t>(t, "offset", path);
-    // Bound each factor before multiplying so the product cannot overflow.
-    const auto limit = static_cast<std::int64_t>(payload_bytes / 4);
-    if (ct.rows < 0 || ct.cols < 0 || ct.rows > limit || ct.cols > limit ||
-        (ct.cols != 0 && ct.rows > limit / ct.cols) || offset < 0 ||
-        static_cast<std::size_t>(offset) != expected_offset ||
-        static_cast<std::size_t>(ct.rows * ct.cols * 4) > payload_bytes - expected_offset)
-      throw InputError(path + ": tensor '" + ct.name + "' does not fit in the file");
-    const std::size_t count = static_cast<std::size_t>(ct.rows * ct.cols);
-    ct.values.resize(count);
-    std::memcpy(ct.values.data(), bytes.data() + payload_begin + expected_offset, count * 4);
-    expected_offset += count * 4;
-    c.tensors.push_back(std::move(ct));
-  }
-  if (expected_offset != payload_bytes)
-    throw InputError(path + ": checkpoint payload size does not match its header");
-  return c;
+  const Frame frame = read_frame(bytes, path);
+  if (!frame.checksum.ok())
+    throw InputError(path + ": checkpoint is corrupt or truncated (checksum mismatch: stored " +
+                     hex(frame.checksum.stored) + ", computed " + hex(frame.checksum.computed) +
+                     ")");
+  return read_body(bytes, frame, path);
 }
 
+Checkpoint load_checkpoint(const std::string& path) {
+  return parse_checkpoint(checkpoint_detail::read_checkpoint_file(path), path);
+}
+
+namespace checkpoint_detail {
+
+Checkpoint parse_checkpoint_unverified(const std::string& bytes, const std::string& path,
+                                       ChecksumCheck& checksum) {
+  checksum = {};
+  const Frame frame = read_frame(bytes, path);
+  checksum = frame.checksum;
+  return read_body(bytes, frame, path);
+}
+
+std::string read_checkpoint_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) throw InputError(path + ": checkpoint file not found");
+  if (fs::is_directory(status)) throw InputError(path + ": is a directory, not a checkpoint");
+  if (!fs::is_regular_file(status)) throw InputError(path + ": is not a regular file");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) throw InputError(path + ": cannot read checkpoint: " + ec.message());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open checkpoint: " + std::strerror(errno));
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size || in.peek() != EOF)
+    throw InputError(path + ": checkpoint changed size while being read");
+  return bytes;
+}
+
+}  // namespace checkpoint_detail
 }  // namespace nnrun

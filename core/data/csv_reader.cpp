@@ -189,6 +189,13 @@ void check_header(const std::string& path, CsvRecord& header) {
   }
 }
 
+void check_width(const std::string& path, const CsvRecord& row, std::size_t num_columns) {
+  if (row.fields.size() == num_columns) return;
+  fail(path, row.line,
+       "row has " + std::to_string(row.fields.size()) + " fields, header has " +
+           std::to_string(num_columns));
+}
+
 bool is_integer(std::string_view text, long long& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc() && end == text.data() + text.size();
@@ -196,8 +203,7 @@ bool is_integer(std::string_view text, long long& value) {
 
 // Maps label texts to class indices. Names are sorted so the mapping depends only on the
 // set of labels, never on row order; integer labels sort by value ("2" before "10").
-void assign_classes(const std::string& path, int header_line, const std::string& label_name,
-                    const std::vector<std::string>& texts, Dataset& dataset) {
+void assign_classes(const std::vector<std::string>& texts, Dataset& dataset) {
   std::vector<long long> integers(texts.size());
   bool all_integers = true;
   for (std::size_t i = 0; i < texts.size() && all_integers; ++i) {
@@ -249,11 +255,7 @@ Dataset load_csv(const std::string& path, const std::string& label, Task task) {
 
   CsvRecord row;
   while (cursor.next(row)) {
-    if (row.fields.size() != num_columns) {
-      fail(path, row.line,
-           "row has " + std::to_string(row.fields.size()) + " fields, header has " +
-               std::to_string(num_columns));
-    }
+    check_width(path, row, num_columns);
     for (std::size_t column = 0; column < num_columns; ++column) {
       if (column == label_column) continue;
       dataset.features.values.push_back(
@@ -273,9 +275,38 @@ Dataset load_csv(const std::string& path, const std::string& label, Task task) {
   if (task == Task::regression) {
     dataset.targets.rows = dataset.features.rows;
   } else {
-    assign_classes(path, header.line, label_name, label_texts, dataset);
+    assign_classes(label_texts, dataset);
   }
   return dataset;
+}
+
+HostMatrix load_csv_columns(const std::string& path, const std::vector<std::string>& columns) {
+  const std::string text = read_whole_file(path);
+  CsvCursor cursor(path, text);
+  CsvRecord header;
+  if (!cursor.next(header)) fail(path, 1, "file is empty; expected a header row");
+  check_header(path, header);
+  std::vector<std::size_t> source;
+  for (const std::string& name : columns) {
+    const auto at = std::find(header.fields.begin(), header.fields.end(), name);
+    if (at == header.fields.end())
+      fail(path, header.line,
+           "no column '" + name +
+               "', which the model needs; columns are: " + join_names(header.fields));
+    source.push_back(static_cast<std::size_t>(at - header.fields.begin()));
+  }
+  HostMatrix matrix;
+  matrix.cols = static_cast<std::int64_t>(columns.size());
+  CsvRecord row;
+  while (cursor.next(row)) {
+    check_width(path, row, header.fields.size());
+    for (const std::size_t column : source)
+      matrix.values.push_back(
+          parse_number(path, row.line, header.fields[column], row.fields[column]));
+    ++matrix.rows;
+  }
+  if (matrix.rows == 0) fail(path, header.line, "no data rows after the header");
+  return matrix;
 }
 
 }  // namespace nnrun

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/data/dataset.hpp"
 
@@ -20,5 +21,10 @@ namespace nnrun {
 // Throws DataError "file:line: message" (line 1-based) for anything that makes the file
 // unusable, or "file: message" when the file itself cannot be read.
 Dataset load_csv(const std::string& path, const std::string& label, Task task);
+
+// The named numeric columns, matched by header name in any order (other columns, such as a
+// label, are ignored), as samples x columns.size() in the order of `columns`. Same accepted
+// syntax and errors as load_csv; a missing column is a DataError naming it and the file.
+HostMatrix load_csv_columns(const std::string& path, const std::vector<std::string>& columns);
 
 }  // namespace nnrun

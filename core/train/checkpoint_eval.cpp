@@ -8,6 +8,7 @@
 #include "core/train/data_pipeline.hpp"
 #include "core/train/device_dataset.hpp"
 #include "core/train/evaluate.hpp"
+#include "core/train/model_outputs.hpp"
 #include "core/train/snapshot.hpp"
 
 namespace nnrun {
@@ -32,19 +33,49 @@ std::vector<std::string> data_override(const std::string& data, const Config& st
   return {"data.test=" + source + "}"};
 }
 
+// The per-class or regression numbers, from the outputs of a second pass over the same
+// batches (the first, evaluate(), keeps its sums on the device).
+void add_report(CheckpointEvaluation& out, CheckpointModel& loaded, DeviceDataset& device_data,
+                const Dataset& data, const Checkpoint& ckpt, LossKind loss, std::int64_t batch) {
+  const Tensor src = device_data.batch(0, device_data.size()).src;  // stored order: a view
+  const HostMatrix outputs = forward_outputs(*loaded.backend, *loaded.model, src, batch);
+  if (data.task == Task::regression) {
+    out.mae = mean_absolute_error(outputs, data.targets);
+    return;
+  }
+  out.report =
+      classification_report(data.labels, predicted_classes(outputs, loss),
+                            ckpt.class_names.empty() ? data.class_names : ckpt.class_names);
+}
+
 }  // namespace
+
+Config stored_config(const Checkpoint& checkpoint, const std::string& path,
+                     const std::string& data) {
+  const std::string label = path + " (stored config)";
+  const Config stored = load_config_text(checkpoint.config_yaml, label, "");
+  if (data.empty()) return stored;
+  return load_config_text(checkpoint.config_yaml, label, "", data_override(data, stored));
+}
+
+CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
+                                      const std::string& path, const std::string& backend_name,
+                                      std::int64_t max_batch) {
+  CheckpointModel out;
+  out.backend = make_backend({backend_name, static_cast<int>(config.threads)});
+  out.model =
+      std::make_unique<Model>(*out.backend, config.model, checkpoint.input_width, DType::f32);
+  out.model->prepare(max_batch);
+  load_parameters(checkpoint, *out.model, path);
+  return out;
+}
 
 CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequest& request) {
   const std::string split = request.data.empty() ? request.split : "test";
   if (split != "val" && split != "train" && split != "test")
     throw InputError("--split: unknown split '" + split + "' (known: train, val, test)");
   const Checkpoint ckpt = load_checkpoint(path);
-  const std::string label = path + " (stored config)";
-  const Config stored = load_config_text(ckpt.config_yaml, label, "");
-  const Config config =
-      request.data.empty()
-          ? stored
-          : load_config_text(ckpt.config_yaml, label, "", data_override(request.data, stored));
+  const Config config = stored_config(ckpt, path, request.data);
   if (split == "test" && !config.data.test)
     throw InputError(path +
                      ": the run's config has no data.test; use --split val or train, "
@@ -59,21 +90,21 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
                      " features but the checkpoint's model takes " +
                      std::to_string(ckpt.input_width));
 
-  auto backend = make_backend({request.backend, static_cast<int>(config.threads)});
   const std::int64_t batch = config.training.batch_size;
-  Model model(*backend, config.model, ckpt.input_width, DType::f32);
-  model.prepare(std::min(batch, chosen.size()));
-  load_parameters(ckpt, model, path);
-  DeviceDataset device_data(*backend, chosen, task_of(config.loss), DType::f32, batch);
-  DeviceBuffer metrics(*backend, 1, kMetricSlots, DType::f64);
+  CheckpointModel loaded =
+      load_checkpoint_model(ckpt, config, path, request.backend, std::min(batch, chosen.size()));
+  Backend& backend = *loaded.backend;
+  DeviceDataset device_data(backend, chosen, task_of(config.loss), DType::f32, batch);
+  DeviceBuffer metrics(backend, 1, kMetricSlots, DType::f64);
 
   CheckpointEvaluation out;
   out.checkpoint_path = path;
   out.epoch = ckpt.epoch;
   out.split = request.data.empty() ? split : request.data;
-  out.backend = backend->name();
+  out.backend = backend.name();
   out.task = ckpt.task;
-  out.metrics = evaluate(*backend, model, device_data, config.loss, batch, metrics);
+  out.metrics = evaluate(backend, *loaded.model, device_data, config.loss, batch, metrics);
+  add_report(out, loaded, device_data, chosen, ckpt, config.loss, batch);
   return out;
 }
 

@@ -2,10 +2,16 @@
 // split are rebuilt from what the checkpoint stores.
 #pragma once
 
+#include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "backends/registry.hpp"
 #include "core/checkpoint/checkpoint.hpp"
+#include "core/config/config.hpp"
+#include "core/model/model.hpp"
+#include "core/train/classification_report.hpp"
 #include "core/train/metrics.hpp"
 
 namespace nnrun {
@@ -23,11 +29,28 @@ struct CheckpointEvaluation {
   std::int64_t epoch = 0;
   std::string split;  // train | val | test | the --data argument
   std::string backend;
-  PassMetrics metrics;
+  PassMetrics metrics;  // the training's evaluation pass: loss, accuracy, error (or MSE)
   Task task = Task::classification;
+  std::optional<ClassificationReport> report;             // classification
+  double mae = std::numeric_limits<double>::quiet_NaN();  // regression
 };
 
 // Throws InputError for an unknown split, a test split the config lacks, or bad data.
 CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequest& request);
+
+// The checkpoint's stored config. With `data` (as EvalRequest::data) that source becomes
+// data.test, validated by the config schema like any --set value.
+Config stored_config(const Checkpoint& checkpoint, const std::string& path,
+                     const std::string& data = "");
+
+// A model rebuilt from a checkpoint on a fresh backend, parameters loaded, activation
+// buffers prepared for batches of up to max_batch rows.
+struct CheckpointModel {
+  std::unique_ptr<Backend> backend;
+  std::unique_ptr<Model> model;
+};
+CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
+                                      const std::string& path, const std::string& backend_name,
+                                      std::int64_t max_batch);
 
 }  // namespace nnrun

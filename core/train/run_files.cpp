@@ -20,11 +20,13 @@ std::string format_metric(double value) {
   return buf;
 }
 
-MetricsCsv::MetricsCsv(const std::string& path) : path_(path) {
+MetricsCsv::MetricsCsv(const std::string& path, const std::vector<EpochRecord>& rows)
+    : path_(path) {
   file_ = std::fopen(path.c_str(), "w");
   if (!file_) throw RuntimeFailure(path + ": cannot create: " + std::strerror(errno));
   std::fprintf(file_, "%s\n", kHeader);
   std::fflush(file_);
+  for (const EpochRecord& r : rows) append(r);
 }
 
 MetricsCsv::~MetricsCsv() {
@@ -60,6 +62,7 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   j.begin_object();
   j.field("name", f.name);
   j.field("run_dir", f.run_dir);
+  j.field("status", s.interrupted_by != 0 ? "interrupted" : s.diverged ? "diverged" : "finished");
   j.field("stop_reason", s.stop_reason);
   j.field("epochs_run", static_cast<long long>(s.epochs_run));
   j.field("monitor", s.monitor);

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/train/metrics.hpp"
 
@@ -13,7 +14,9 @@ struct TrainSummary;
 // metrics.csv: one row per epoch, flushed as it is written so a killed run keeps its rows.
 class MetricsCsv {
  public:
-  explicit MetricsCsv(const std::string& path);
+  // Starts metrics.csv with its header, then `rows` (a resumed run's earlier epochs, as the
+  // checkpoint recorded them: rows after the checkpoint's epoch are dropped this way).
+  MetricsCsv(const std::string& path, const std::vector<EpochRecord>& rows = {});
   ~MetricsCsv();
   MetricsCsv(const MetricsCsv&) = delete;
   MetricsCsv& operator=(const MetricsCsv&) = delete;

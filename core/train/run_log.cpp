@@ -21,9 +21,9 @@ RunLog::~RunLog() {
   flush();
 }
 
-void RunLog::attach_file(const std::string& path) {
+void RunLog::attach_file(const std::string& path, bool append) {
   try {
-    auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/true);
+    auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/!append);
     file->set_pattern("%v");
     logger_->sinks().push_back(file);
   } catch (const spdlog::spdlog_ex& e) {

@@ -15,8 +15,8 @@ class RunLog {
  public:
   explicit RunLog(bool quiet);
   ~RunLog();
-  // Starts copying every line to this file (truncated first).
-  void attach_file(const std::string& path);
+  // Starts copying every line to this file (truncated first, or appended to on resume).
+  void attach_file(const std::string& path, bool append = false);
   void line(const std::string& text);
   void flush();
 

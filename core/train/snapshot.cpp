@@ -28,6 +28,10 @@ Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
   for (const std::string& name : monitorable_metrics())
     c.metrics.emplace_back(name, metric_value(s.record, name));
   c.metrics.emplace_back("lr", s.record.lr);
+  c.status = s.status;
+  c.stop_reason = s.stop_reason;
+  c.state = s.state;
+  for (const EpochRecord& r : s.history) c.history.push_back(history_row(r));
 
   const std::vector<double> params = s.model.download_parameters();
   for (const NamedParameter& p : s.model.parameter_layout()) {
@@ -41,6 +45,43 @@ Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
   c.tensors.push_back({"normalizer.shift", 1, width, s.normalizer.shift()});
   c.tensors.push_back({"normalizer.multiplier", 1, width, s.normalizer.multiplier()});
   return c;
+}
+
+std::array<double, 7> history_row(const EpochRecord& r) {
+  return {static_cast<double>(r.epoch),
+          r.train.loss,
+          r.train.error,
+          r.val.loss,
+          r.val.error,
+          r.lr,
+          r.seconds};
+}
+
+EpochRecord record_from_history(const std::array<double, 7>& row, Task task) {
+  EpochRecord r;
+  r.epoch = static_cast<std::int64_t>(row[0]);
+  r.train.loss = row[1];
+  r.train.error = row[2];
+  r.val.loss = row[3];
+  r.val.error = row[4];
+  if (task == Task::classification) {
+    r.train.accuracy = 1.0 - r.train.error;
+    r.val.accuracy = 1.0 - r.val.error;
+  }
+  r.lr = row[5];
+  r.seconds = row[6];
+  return r;
+}
+
+void load_optimizer_state(const Checkpoint& c, Optimizer& optimizer, Backend& backend,
+                          const std::string& path) {
+  for (const auto& [name, tensor] : optimizer.state()) {
+    const CheckpointTensor& t = c.require("optimizer." + name, path);
+    if (t.rows != tensor.rows || t.cols != tensor.cols)
+      throw InputError(path + ": optimizer state '" + name + "' does not match the model");
+    upload_values(backend, tensor, std::span<const float>(t.values));
+  }
+  optimizer.set_steps_taken(static_cast<long>(c.step));
 }
 
 void load_parameters(const Checkpoint& c, Model& model, const std::string& path) {

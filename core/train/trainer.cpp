@@ -1,4 +1,5 @@
-// The fit loop: schedule, epoch, log, checkpoints, early stopping, divergence, summary.
+// The fit loop: schedule, epoch, checkpoints, log, early stopping, divergence, interrupts,
+// resume, summary.
 #include "core/train/trainer.hpp"
 
 #include <chrono>
@@ -6,17 +7,16 @@
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
-#include "core/model/loss.hpp"
 #include "core/train/compatibility.hpp"
 #include "core/train/early_stopping.hpp"
 #include "core/train/epoch_printer.hpp"
-#include "core/train/lr_schedule.hpp"
-#include "core/train/metric_monitor.hpp"
+#include "core/train/interrupt.hpp"
 #include "core/train/progress_bar.hpp"
 #include "core/train/run_directory.hpp"
 #include "core/train/run_files.hpp"
+#include "core/train/run_lock.hpp"
 #include "core/train/snapshot.hpp"
-#include "core/train/training_session.hpp"
+#include "core/train/trainer_state.hpp"
 
 namespace nnrun {
 namespace {
@@ -40,61 +40,124 @@ std::string describe_data(const PreparedData& data) {
 }  // namespace
 
 Trainer::Trainer(const Config& config, std::string config_yaml, Backend& backend, PreparedData data,
-                 RunLog& log, bool progress_bar)
+                 RunLog& log, bool progress_bar, const Checkpoint* resume, std::string resume_path)
     : config_(config),
       config_yaml_(std::move(config_yaml)),
       backend_(backend),
       data_(std::move(data)),
       log_(log),
-      progress_bar_(progress_bar) {}
+      progress_bar_(progress_bar),
+      resume_(resume),
+      resume_path_(std::move(resume_path)) {}
 
 TrainSummary Trainer::fit() {
   const auto started = Clock::now();
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
 
-  const std::string run_dir = config_.checkpoint.dir;
-  const std::string moved_aside = prepare_run_directory(run_dir);
+  // A resumed run continues in its checkpoint's folder; a new one may move an old run aside.
+  const std::string run_dir = resume_
+                                  ? fs::path(resume_path_).parent_path().lexically_normal().string()
+                                  : config_.checkpoint.dir;
+  std::error_code ec;
+  fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
+  RunLock lock(run_dir.empty() ? "." : run_dir);
+  const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
-  log_.attach_file(in_run("train.log"));
-  write_file_atomically(in_run("config.yaml"), config_yaml_);
-  MetricsCsv csv(in_run("metrics.csv"));
+  log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
+  if (!resume_) write_file_atomically(in_run("config.yaml"), config_yaml_);
 
   TrainingSession session(config_, backend_, data_);
   Model& model = session.model();
-  log_.line("nnrun: training '" + config_.name + "' on " + backend_.description());
+  const CheckpointConfig& ck = config_.checkpoint;
+  const EarlyStoppingConfig& es = config_.early_stopping;
+  MetricMonitor best_tracker(ck.monitor, es.enabled ? es.mode : MonitorMode::auto_, 0.0);
+  EarlyStopping stopper(es);
+  LrSchedule schedule(config_.optimizer.schedule, config_.optimizer.lr, config_.training.epochs);
+  std::vector<EpochRecord> history;
+  EpochResumePoint partial;
+  std::int64_t first_epoch = 1;
+  if (resume_) {
+    load_parameters(*resume_, model, resume_path_);
+    load_optimizer_state(*resume_, session.optimizer(), backend_, resume_path_);
+    best_tracker.restore(load_monitor(resume_->state, "checkpoint_monitor"));
+    stopper.restore(load_monitor(resume_->state, "early_stopping"));
+    if (resume_->state.count("plateau.lr"))
+      schedule.restore_plateau_state(load_plateau(resume_->state));
+    for (const auto& row : resume_->history)
+      history.push_back(record_from_history(row, data_.train.task));
+    partial = load_partial_epoch(resume_->state);
+    first_epoch = resume_->epoch + 1;
+  }
+  MetricsCsv csv(in_run("metrics.csv"), history);
+
+  log_.line("nnrun: " + std::string(resume_ ? "resuming" : "training") + " '" + config_.name +
+            "' on " + backend_.description());
+  if (resume_)
+    log_.line("resumed from " + resume_path_ + " after epoch " + std::to_string(resume_->epoch) +
+              (partial.batches_done > 0
+                   ? " and " + std::to_string(partial.batches_done) + " batches of the next"
+                   : std::string()));
   log_.line("data: " + describe_data(data_));
   log_.line("model: " + std::to_string(model.parameter_count()) + " parameters; run directory " +
             run_dir);
   if (!moved_aside.empty())
     log_.line("note: " + run_dir + " held an earlier run; its files were moved to " + moved_aside);
 
-  const CheckpointConfig& ck = config_.checkpoint;
-  const EarlyStoppingConfig& es = config_.early_stopping;
-  MetricMonitor best_tracker(ck.monitor, es.enabled ? es.mode : MonitorMode::auto_, 0.0);
-  EarlyStopping stopper(es);
-  LrSchedule schedule(config_.optimizer.schedule, config_.optimizer.lr, config_.training.epochs);
   EpochPrinter printer(log_, data_.train.task, config_.training.epochs);
   ProgressBar bar(progress_bar_);
+  InterruptGuard interrupts;
   std::vector<double> best_parameters;  // restore_best: the stopper's best epoch
   std::int64_t best_parameters_epoch = 0;
+  bool restored_from_file = false;
   TrainSummary summary;
   summary.monitor = best_tracker.metric();
   summary.stop_reason = "completed all " + std::to_string(config_.training.epochs) + " epochs";
+  if (best_tracker.best_epoch() > 0)
+    summary.best = history.at(static_cast<std::size_t>(best_tracker.best_epoch() - 1));
+  if (!history.empty()) summary.last = history.back();
 
-  for (std::int64_t epoch = 1; epoch <= config_.training.epochs; ++epoch) {
+  // Everything a checkpoint of the current moment needs.
+  auto snapshot = [&](const EpochRecord& record, const std::string& status) {
+    StateMap state;
+    save_monitor(state, "checkpoint_monitor", best_tracker.state());
+    save_monitor(state, "early_stopping", stopper.state());
+    save_plateau(state, schedule.plateau_state());
+    save_partial_epoch(state, partial);
+    const SnapshotSource source{
+        config_yaml_, backend_, model,  session.optimizer(), data_.normalizer, data_.train, record,
+        history,      state,    status, summary.stop_reason};
+    return make_checkpoint(backend_, source);
+  };
+
+  for (std::int64_t epoch = first_epoch; epoch <= config_.training.epochs; ++epoch) {
     const auto epoch_started = Clock::now();
     const double lr = schedule.lr_for_epoch(epoch);
     EpochOutcome outcome = session.run_epoch(
-        epoch, lr, [&](std::int64_t done, std::int64_t all) { bar.update(epoch, done, all); });
+        epoch, lr,
+        [&](std::int64_t done, std::int64_t all) {
+          bar.update(epoch, done, all);
+          return InterruptGuard::requested() == 0;
+        },
+        partial);
     bar.clear();
     EpochRecord& record = outcome.record;
     record.seconds = seconds_since(epoch_started);
+
+    if (outcome.interrupted) {  // mid-epoch: save where it stands, for an exact resume
+      partial = {outcome.batches_done, outcome.totals};
+      summary.interrupted_by = InterruptGuard::requested();
+      summary.stop_reason = "interrupted in epoch " + std::to_string(epoch) + " after batch " +
+                            std::to_string(outcome.batches_done);
+      EpochRecord at = history.empty() ? EpochRecord{} : history.back();
+      if (ck.save_last) save_checkpoint(in_run("last.ckpt"), snapshot(at, "interrupted"));
+      break;
+    }
+    partial = {};
     summary.epochs_run = epoch;
     summary.last = record;
-    csv.append(record);
-
     if (outcome.diverged) {
+      csv.append(record);
       printer.print(record, false);
       summary.diverged = true;
       summary.stop_reason = "diverged: non-finite loss in epoch " + std::to_string(epoch) +
@@ -102,43 +165,60 @@ TrainSummary Trainer::fit() {
                             " (no update was applied from that batch on)";
       break;  // the weights stay finite; nothing from this epoch is checkpointed
     }
+    history.push_back(record);
+    csv.append(record);
     const bool is_best = best_tracker.update(metric_value(record, best_tracker.metric()), epoch);
-    printer.print(record, is_best && ck.save_best);
-    const SnapshotSource source{config_yaml_,     backend_,    model, session.optimizer(),
-                                data_.normalizer, data_.train, record};
+    schedule.end_of_epoch(record);
+    EarlyStopping::Decision decision;
+    if (es.enabled) decision = stopper.update(record);
+    if (decision.stop) summary.stop_reason = stopper.reason();
+    // Checkpoints first, then the console line: a line marked "best" is always on disk.
+    const std::string status = decision.stop ? "finished" : "running";
     if (is_best) {
       summary.best = record;
-      if (ck.save_best) save_checkpoint(in_run("best.ckpt"), make_checkpoint(backend_, source));
+      if (ck.save_best) save_checkpoint(in_run("best.ckpt"), snapshot(record, status));
     }
-    if (ck.save_last) save_checkpoint(in_run("last.ckpt"), make_checkpoint(backend_, source));
+    if (ck.save_last) save_checkpoint(in_run("last.ckpt"), snapshot(record, status));
     if (ck.every_n_epochs > 0 && epoch % ck.every_n_epochs == 0)
-      save_checkpoint(in_run("epoch-" + std::to_string(epoch) + ".ckpt"),
-                      make_checkpoint(backend_, source));
-    schedule.end_of_epoch(record);
-    if (es.enabled) {
-      const EarlyStopping::Decision d = stopper.update(record);
-      if (d.improved && es.restore_best) {
-        best_parameters = model.download_parameters();
-        best_parameters_epoch = epoch;
-      }
-      if (d.stop) {
-        summary.stop_reason = stopper.reason();
-        break;
-      }
+      save_checkpoint(in_run("epoch-" + std::to_string(epoch) + ".ckpt"), snapshot(record, status));
+    printer.print(record, is_best && ck.save_best);
+    if (decision.improved && es.restore_best) {
+      best_parameters = model.download_parameters();
+      best_parameters_epoch = epoch;
+    }
+    if (decision.stop) break;
+    if (InterruptGuard::requested() != 0) {  // arrived during validation or saving
+      summary.interrupted_by = InterruptGuard::requested();
+      summary.stop_reason = "interrupted after epoch " + std::to_string(epoch);
+      break;
     }
   }
 
-  // restore_best holds whether the rule fired or training reached `epochs`.
-  if (!best_parameters.empty()) {
-    model.upload_parameters(best_parameters);
-    summary.final_weights = "best epoch " + std::to_string(best_parameters_epoch);
-  } else if (summary.diverged) {
-    summary.final_weights = "as they were when training diverged";
-  } else {
-    summary.final_weights = "last epoch " + std::to_string(summary.last.epoch);
+  // restore_best holds whether the rule fired or training reached `epochs`. After a resume
+  // the best weights may predate this process: best.ckpt holds them when the monitors agree.
+  if (es.enabled && es.restore_best && best_parameters.empty() &&
+      stopper.monitor().best_epoch() > 0 && es.monitor == ck.monitor && ck.save_best &&
+      fs::exists(in_run("best.ckpt"))) {
+    const Checkpoint best = load_checkpoint(in_run("best.ckpt"));
+    if (best.epoch == stopper.monitor().best_epoch()) {
+      load_parameters(best, model, in_run("best.ckpt"));
+      best_parameters_epoch = best.epoch;
+      restored_from_file = true;
+    }
   }
+  if (!best_parameters.empty()) model.upload_parameters(best_parameters);
+  if (!best_parameters.empty() || restored_from_file)
+    summary.final_weights = "best epoch " + std::to_string(best_parameters_epoch);
+  else if (summary.diverged)
+    summary.final_weights = "as they were when training diverged";
+  else
+    summary.final_weights = "last epoch " + std::to_string(summary.last.epoch);
   summary.final_val = session.evaluate_validation();
   if (data_.test) summary.final_test = session.evaluate_test();
+
+  // The last checkpoint learns how the run ended (inspect shows it).
+  if (ck.save_last && summary.interrupted_by == 0 && !summary.diverged && !history.empty())
+    save_checkpoint(in_run("last.ckpt"), snapshot(history.back(), "finished"));
 
   summary.best_epoch = best_tracker.best_epoch();
   summary.best_value = best_tracker.best();

@@ -13,6 +13,8 @@
 
 namespace nnrun {
 
+struct Checkpoint;
+
 struct TrainSummary {
   std::int64_t epochs_run = 0;
   std::int64_t best_epoch = 0;  // 0 when no epoch had a finite monitored value
@@ -20,6 +22,7 @@ struct TrainSummary {
   double best_value = 0;
   std::string stop_reason;
   bool diverged = false;
+  int interrupted_by = 0;  // the signal that stopped the run, 0 if none
   double wall_seconds = 0;
   EpochRecord best;
   EpochRecord last;
@@ -32,8 +35,10 @@ struct TrainSummary {
 class Trainer {
  public:
   // config_yaml: the resolved config, stored in config.yaml and in every checkpoint.
+  // resume: a checkpoint of this run to continue from (its folder is the run directory).
   Trainer(const Config& config, std::string config_yaml, Backend& backend, PreparedData data,
-          RunLog& log, bool progress_bar);
+          RunLog& log, bool progress_bar, const Checkpoint* resume = nullptr,
+          std::string resume_path = "");
   TrainSummary fit();
 
  private:
@@ -43,6 +48,8 @@ class Trainer {
   PreparedData data_;
   RunLog& log_;
   bool progress_bar_;
+  const Checkpoint* resume_;
+  std::string resume_path_;
 };
 
 }  // namespace nnrun

@@ -47,16 +47,21 @@ std::int64_t TrainingSession::batches_per_epoch() const {
   return (train_set_.size() + batch_size_ - 1) / batch_size_;
 }
 
-EpochOutcome TrainingSession::run_epoch(std::int64_t epoch, double lr, const Progress& progress) {
+EpochOutcome TrainingSession::run_epoch(std::int64_t epoch, double lr, const Progress& progress,
+                                        const EpochResumePoint& resume) {
   if (config_.training.shuffle) {
     shuffle_order(order_, config_.seed, epoch);
     train_set_.set_order(order_);
   } else {
     train_set_.set_order({});
   }
-  backend_.fill_zero(metrics_);
+  if (resume.totals.empty())
+    backend_.fill_zero(metrics_);
+  else
+    upload_values(backend_, metrics_, std::span<const double>(resume.totals));
+  EpochOutcome out;
   const std::int64_t batches = batches_per_epoch();
-  for (std::int64_t b = 0; b < batches; ++b) {
+  for (std::int64_t b = resume.batches_done; b < batches; ++b) {
     const std::int64_t begin = b * batch_size_;
     const std::int64_t count = std::min(batch_size_, train_set_.size() - begin);
     const Batch batch = train_set_.batch(begin, count);
@@ -67,10 +72,13 @@ EpochOutcome TrainingSession::run_epoch(std::int64_t epoch, double lr, const Pro
     compute_loss(backend_, config_.loss, output, batch.target, dout, metrics_);
     model_.backward(dout);
     optimizer_.step(model_.parameters(), model_.gradients(), lr, metrics_);
-    if (progress) progress(b + 1, batches);
+    if (progress && !progress(b + 1, batches) && b + 1 < batches) {
+      out.interrupted = true;
+      out.batches_done = b + 1;
+      break;
+    }
   }
 
-  EpochOutcome out;
   out.record.epoch = epoch;
   out.record.lr = lr;
   const std::vector<double> totals = download_values(backend_, metrics_);
@@ -79,6 +87,10 @@ EpochOutcome TrainingSession::run_epoch(std::int64_t epoch, double lr, const Pro
     out.diverged = true;
     out.first_bad_batch = static_cast<std::int64_t>(totals[kFirstNonFinite]) / batch_size_ + 1;
     out.record.train.loss = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  if (out.interrupted) {
+    out.totals = totals;
     return out;
   }
   out.record.val = evaluate_validation();

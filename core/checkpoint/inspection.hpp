@@ -1,0 +1,33 @@
+// What `nnrun inspect` shows: a checkpoint read as far as it can be, with its layer table
+// (from the stored config) and whether its crc32 holds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/checkpoint/checkpoint.hpp"
+#include "core/model/model_summary.hpp"
+
+namespace nnrun {
+
+struct CheckpointInspection {
+  std::string path;
+  std::uint64_t file_bytes = 0;
+  Checkpoint checkpoint;
+  bool checksum_ok = false;
+  std::uint32_t stored_crc = 0;
+  std::uint32_t computed_crc = 0;
+  std::vector<LayerRow> layers;  // from the stored config and input width
+  std::int64_t total_parameters = 0;
+  // Set, and `layers` left empty, when the checksum failed and the stored config cannot be
+  // read either; with a good checksum an unreadable config is an InputError.
+  std::string config_error;
+};
+
+// Throws InputError naming the file when it cannot be read as a checkpoint at all. A file
+// whose only fault is its checksum is returned with checksum_ok = false: the caller must
+// say so, since none of its contents can be trusted.
+CheckpointInspection inspect_checkpoint(const std::string& path);
+
+}  // namespace nnrun
