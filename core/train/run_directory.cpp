@@ -19,6 +19,18 @@ bool is_run_file(const std::string& name) {
 
 }  // namespace
 
+void remove_stale_temporaries(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.front() == '.' && name.find(".tmp.") != std::string::npos)
+      stale.push_back(entry.path());
+  }
+  for (const fs::path& p : stale) fs::remove(p, ec);
+}
+
 std::string prepare_run_directory(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -29,6 +41,7 @@ std::string prepare_run_directory(const std::string& dir) {
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
     if (entry.is_regular_file() && is_run_file(entry.path().filename().string()))
       earlier.push_back(entry.path());
+  remove_stale_temporaries(dir);
   if (ec) throw RuntimeFailure(dir + ": cannot list run directory: " + ec.message());
   if (earlier.empty()) return "";
 

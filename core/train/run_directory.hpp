@@ -11,4 +11,8 @@ namespace nnrun {
 // Throws RuntimeFailure naming the folder when it cannot be created or the move fails.
 std::string prepare_run_directory(const std::string& dir);
 
+// Removes temporary files (.NAME.tmp.PID) that a killed run left behind. Call only while
+// holding the run's lock, so no live writer owns them.
+void remove_stale_temporaries(const std::string& dir);
+
 }  // namespace nnrun

@@ -63,6 +63,7 @@ TrainSummary Trainer::fit() {
   fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
   RunLock lock(run_dir.empty() ? "." : run_dir);
   const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
+  if (resume_) remove_stale_temporaries(run_dir);
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
   log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
   if (!resume_) write_file_atomically(in_run("config.yaml"), config_yaml_);
@@ -124,9 +125,17 @@ TrainSummary Trainer::fit() {
     save_monitor(state, "early_stopping", stopper.state());
     save_plateau(state, schedule.plateau_state());
     save_partial_epoch(state, partial);
-    const SnapshotSource source{
-        config_yaml_, backend_, model,  session.optimizer(), data_.normalizer, data_.train, record,
-        history,      state,    status, summary.stop_reason};
+    const SnapshotSource source{config_yaml_,
+                                backend_,
+                                model,
+                                session.optimizer(),
+                                data_.normalizer,
+                                data_.train,
+                                record,
+                                history,
+                                state,
+                                status,
+                                status == "running" ? std::string() : summary.stop_reason};
     return make_checkpoint(backend_, source);
   };
 
