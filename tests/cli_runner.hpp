@@ -6,11 +6,14 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "tests/temp_dir.hpp"
 
@@ -53,6 +56,21 @@ inline std::vector<std::string> split(const std::string& s, char sep) {
     }
   }
   if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// The number after "key": in nnrun's JSON output (first occurrence at or after `from`).
+inline double json_value(const std::string& json, const std::string& key, std::size_t from = 0) {
+  const std::size_t at = json.find("\"" + key + "\": ", from);
+  REQUIRE_MESSAGE(at != std::string::npos, (key + " in " + json));
+  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
+}
+
+// A run's metrics.csv without its seconds column: the only column identical runs may differ in.
+inline std::string metrics_without_seconds(const std::string& run_dir) {
+  std::string out;
+  for (const std::string& line : split(read_file(run_dir + "/metrics.csv"), '\n'))
+    out += line.substr(0, line.rfind(',')) + "\n";
   return out;
 }
 

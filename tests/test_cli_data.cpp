@@ -8,15 +8,7 @@
 
 using namespace nnrun::testing;
 
-namespace {
-
-double json_value(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\": ");
-  REQUIRE_MESSAGE(at != std::string::npos, json);
-  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("synthetic moons: an MLP reaches 0.95 test accuracy") {
   TempDir dir("cli-moons");

@@ -12,12 +12,6 @@ using namespace nnrun::testing;
 
 namespace {
 
-double json_value(const std::string& json, const std::string& key, std::size_t from = 0) {
-  const std::size_t at = json.find("\"" + key + "\": ", from);
-  REQUIRE_MESSAGE(at != std::string::npos, (key + " in " + json));
-  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
 // The text of the JSON array that follows "key": from '[' to its matching ']'.
 std::string json_array(const std::string& json, const std::string& key) {
   const std::size_t begin = json.find('[', json.find("\"" + key + "\": "));

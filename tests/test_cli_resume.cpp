@@ -34,18 +34,11 @@ std::string config_text(const std::string& optimizer) {
          "checkpoint: {every_n_epochs: 3}\n";
 }
 
-std::string metric_values(const std::string& run) {  // metrics.csv without the seconds column
-  std::string out;
-  for (const std::string& line : split(read_file(run + "/metrics.csv"), '\n'))
-    out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
-}
-
 void check_resume_equals_full_run(const std::string& optimizer) {
   TempDir dir("resume");
   const std::string config = dir.write("c.yaml", config_text(optimizer));
   REQUIRE(run_nnrun("train " + config + " -q --run-dir " + dir.file("full")).exit_code == 0);
-  const std::string full = metric_values(dir.file("full"));
+  const std::string full = metrics_without_seconds(dir.file("full"));
   REQUIRE(split(full, '\n').size() == 7);
 
   // From an epoch boundary: the full run's epoch-3.ckpt, copied into a run of its own.
@@ -55,7 +48,7 @@ void check_resume_equals_full_run(const std::string& optimizer) {
   const CommandResult resumed =
       run_nnrun("train " + config + " -q --resume " + dir.file("a/last.ckpt"));
   REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.output);
-  CHECK(metric_values(dir.file("a")) == full);
+  CHECK(metrics_without_seconds(dir.file("a")) == full);
 
   // From mid-epoch: Ctrl-C, exit 130, then continue.
   ChildProcess child({"train", config, "-q", "--run-dir", dir.file("b")}, dir.file("b.log"));
@@ -73,7 +66,7 @@ void check_resume_equals_full_run(const std::string& optimizer) {
   const CommandResult again =
       run_nnrun("train " + config + " -q --resume " + dir.file("b/last.ckpt"));
   REQUIRE_MESSAGE(again.exit_code == 0, again.output);
-  CHECK(metric_values(dir.file("b")) == full);
+  CHECK(metrics_without_seconds(dir.file("b")) == full);
 }
 
 }  // namespace

@@ -24,20 +24,6 @@ std::vector<MetricsRow> read_metrics(const std::string& path) {
   return rows;
 }
 
-// The value of "key": in flat JSON output, as text.
-std::string json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\": ");
-  REQUIRE(at != std::string::npos);
-  const std::size_t begin = at + key.size() + 4;
-  return json.substr(begin, json.find_first_of(",\n}", begin) - begin);
-}
-
-std::string strip_seconds(const std::string& csv) {
-  std::string out;
-  for (const std::string& line : split(csv, '\n')) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("train iris: run directory / accuracy / eval reproduces the best epoch") {
@@ -54,7 +40,7 @@ TEST_CASE("train iris: run directory / accuracy / eval reproduces the best epoch
   const std::vector<MetricsRow> rows = read_metrics(run + "/metrics.csv");
   REQUIRE(rows.size() >= 10);
   const std::string summary = read_file(run + "/summary.json");
-  const int best_epoch = std::atoi(json_number(summary, "best_epoch").c_str());
+  const int best_epoch = static_cast<int>(json_value(summary, "best_epoch"));
   REQUIRE(best_epoch >= 1);
   REQUIRE(best_epoch <= static_cast<int>(rows.size()));
   const MetricsRow& best = rows[best_epoch - 1];
@@ -64,13 +50,11 @@ TEST_CASE("train iris: run directory / accuracy / eval reproduces the best epoch
   const CommandResult eval = run_nnrun("eval " + run + "/best.ckpt --json");
   REQUIRE_MESSAGE(eval.exit_code == 0, eval.output);
   char expected_loss[32], expected_error[32];
-  std::snprintf(expected_loss, sizeof expected_loss, "%.8g",
-                std::strtod(json_number(eval.output, "loss").c_str(), nullptr));
-  std::snprintf(expected_error, sizeof expected_error, "%.8g",
-                std::strtod(json_number(eval.output, "error").c_str(), nullptr));
+  std::snprintf(expected_loss, sizeof expected_loss, "%.8g", json_value(eval.output, "loss"));
+  std::snprintf(expected_error, sizeof expected_error, "%.8g", json_value(eval.output, "error"));
   CHECK(best.fields[3] == expected_loss);
   CHECK(best.fields[4] == expected_error);
-  CHECK(json_number(eval.output, "samples") == "30");
+  CHECK(json_value(eval.output, "samples") == 30);
 
   const CommandResult text = run_nnrun("eval " + run + "/best.ckpt");
   CHECK(text.exit_code == 0);
@@ -84,13 +68,13 @@ TEST_CASE("train iris: the same command twice gives identical metrics.csv (but s
           0);
   REQUIRE(run_nnrun("train " + config + " -q --epochs 30 --run-dir " + dir.file("b")).exit_code ==
           0);
-  const std::string a = strip_seconds(read_file(dir.file("a/metrics.csv")));
+  const std::string a = metrics_without_seconds(dir.file("a"));
   CHECK(split(a, '\n').size() == 31);
-  CHECK(a == strip_seconds(read_file(dir.file("b/metrics.csv"))));
+  CHECK(a == metrics_without_seconds(dir.file("b")));
   // A different seed gives a different run.
   REQUIRE(run_nnrun("train " + config + " -q --epochs 30 --seed 7 --run-dir " + dir.file("c"))
               .exit_code == 0);
-  CHECK(a != strip_seconds(read_file(dir.file("c/metrics.csv"))));
+  CHECK(a != metrics_without_seconds(dir.file("c")));
 }
 
 TEST_CASE("train iris_linear: the single-layer network reaches 0.90") {
@@ -100,7 +84,7 @@ TEST_CASE("train iris_linear: the single-layer network reaches 0.90") {
       run_nnrun("train " + source_path("configs/iris_linear.yaml") + " -q --run-dir " + run);
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const std::string eval = run_nnrun("eval " + run + "/best.ckpt --json").output;
-  CHECK(std::strtod(json_number(eval, "accuracy").c_str(), nullptr) >= 0.90);
+  CHECK(json_value(eval, "accuracy") >= 0.90);
 }
 
 TEST_CASE("check prints the layer table with parameter counts") {

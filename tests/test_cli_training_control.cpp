@@ -27,12 +27,6 @@ std::vector<Row> read_rows(const std::string& csv_path) {
   return rows;
 }
 
-double json_number(const std::string& json, const std::string& key, std::size_t from = 0) {
-  const std::size_t at = json.find("\"" + key + "\": ", from);
-  REQUIRE_MESSAGE(at != std::string::npos, key);
-  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
 // 30 noisy points, a wide network, no regularization: it overfits, so val_loss turns up.
 const char* kOverfitConfig =
     "seed: 3\n"
@@ -74,14 +68,14 @@ TEST_CASE("early stopping end to end: stops where the rule says and ends with th
   CHECK(stop == static_cast<int>(rows.size()));
   CHECK(stop == best + 15);
   const std::string summary = read_file(run + "/summary.json");
-  CHECK(json_number(summary, "best_epoch") == best);
+  CHECK(json_value(summary, "best_epoch") == best);
   CHECK(summary.find("early stopping: val_loss did not improve") != std::string::npos);
   // The model training ends with holds the best epoch's weights: its validation metrics
   // equal the ones logged for that epoch.
   const std::size_t final_at = summary.find("\"final\"");
   REQUIRE(final_at != std::string::npos);
-  CHECK(json_number(summary, "val_loss", final_at) == doctest::Approx(rows[best - 1].val_loss));
-  CHECK(json_number(summary, "val_error", final_at) == doctest::Approx(rows[best - 1].val_error));
+  CHECK(json_value(summary, "val_loss", final_at) == doctest::Approx(rows[best - 1].val_loss));
+  CHECK(json_value(summary, "val_error", final_at) == doctest::Approx(rows[best - 1].val_error));
 }
 
 TEST_CASE("divergence: on_nan stop exits 0 / fail exits 1 / best.ckpt stays finite") {
@@ -103,7 +97,7 @@ TEST_CASE("divergence: on_nan stop exits 0 / fail exits 1 / best.ckpt stays fini
   CHECK(summary.find("\"diverged\": true") != std::string::npos);
   const CommandResult eval = run_nnrun("eval " + dir.file("a/best.ckpt") + " --json");
   REQUIRE_MESSAGE(eval.exit_code == 0, eval.output);
-  CHECK(std::isfinite(json_number(eval.output, "loss")));
+  CHECK(std::isfinite(json_value(eval.output, "loss")));
 
   const CommandResult fail = run_nnrun("train " + config + " -q --set training.on_nan=fail " +
                                        "--run-dir " + dir.file("b"));
@@ -124,20 +118,14 @@ TEST_CASE("dropout runs are reproducible and evaluation is deterministic") {
   const std::string with_dropout = dir.write("d.yaml", config_with("    - dropout: {rate: 0.5}\n"));
   REQUIRE(run_nnrun("train " + with_dropout + " -q --run-dir " + dir.file("a")).exit_code == 0);
   REQUIRE(run_nnrun("train " + with_dropout + " -q --run-dir " + dir.file("b")).exit_code == 0);
-  auto values = [&](const std::string& run) {
-    std::string out;
-    for (const std::string& line : split(read_file(run + "/metrics.csv"), '\n'))
-      out += line.substr(0, line.rfind(',')) + "\n";
-    return out;
-  };
-  CHECK(values(dir.file("a")) == values(dir.file("b")));
+  CHECK(metrics_without_seconds(dir.file("a")) == metrics_without_seconds(dir.file("b")));
   const std::string e1 = run_nnrun("eval " + dir.file("a/best.ckpt") + " --json").output;
   const std::string e2 = run_nnrun("eval " + dir.file("a/best.ckpt") + " --json").output;
   CHECK(e1 == e2);
   // Without the dropout layer the numbers differ: the layer is really there.
   const std::string without = dir.write("n.yaml", config_with(""));
   REQUIRE(run_nnrun("train " + without + " -q --run-dir " + dir.file("c")).exit_code == 0);
-  CHECK(values(dir.file("a")) != values(dir.file("c")));
+  CHECK(metrics_without_seconds(dir.file("a")) != metrics_without_seconds(dir.file("c")));
   // And check shows it in the layer table.
   CHECK(run_nnrun("check " + with_dropout).output.find("dropout") != std::string::npos);
 }

@@ -12,12 +12,6 @@ using namespace nnrun::testing;
 
 namespace {
 
-double json_value(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\": ");
-  REQUIRE_MESSAGE(at != std::string::npos, (key + " in " + json));
-  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
 std::string train_iris(const TempDir& dir) {
   const std::string run = dir.file("run");
   const CommandResult r =
