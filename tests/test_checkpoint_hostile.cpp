@@ -117,11 +117,15 @@ TEST_CASE("hostile checkpoint tensor shapes and offsets are input errors") {
 
 TEST_CASE("hostile checkpoint header fields are input errors") {
   const Hostile h;
-  check_error(h.error_with("  - [1, ", "  - [1, 2, "), "history[0]: expected a row of 7 numbers");
-  check_error(h.error_with("  - [1, ", "  - ["), "history[0]: expected a row of 7 numbers");
-  check_error(h.error_with("  - [1, ", "  - [one, "), "history[0][0]: expected a number");
-  check_error(h.error_with("  - [1, ", "  - {a: 1}\n  - [1, "), "history[0]");
-  check_error(h.error_with("history:\n", "history: {}\nlisted:\n"), "history: expected a list");
+  // history is a text block: one line of 7 numbers per epoch.
+  check_error(h.error_with("history: |\n  1 ", "history: |\n  1 2 "),
+              "history line 1: expected 7 numbers");
+  check_error(h.error_with("history: |\n  1 ", "history: |\n  one "),
+              "history line 1: expected 7 numbers");
+  check_error(h.error_with("history: |\n  1 ", "history: |\n  1 2 3 4 5 6 7 8\n  1 "),
+              "history line 1: expected 7 numbers");
+  check_error(h.error_with("history: |\n", "history: {}\nlisted: |\n"),
+              "history: expected a single value");
   check_error(h.error_with("epoch: 2\n", "epoch: two\n"), "epoch: expected a whole number");
   check_error(h.error_with("epoch: 2\n", "epoch: -2\n"), "epoch: expected a whole number");
   check_error(h.error_with("step: 16\n", ""), "step: missing");
@@ -154,7 +158,7 @@ TEST_CASE("hostile yaml in a checkpoint header is an input error") {
   for (char c = 'b'; c <= 'j'; ++c)
     laughs += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + "]\n";
   check_error(error(laughs), "an anchor");
-  check_error(error(replaced(h.header, "history:\n", "history: *nothing\nx:\n")), "");
+  check_error(error(replaced(h.header, "history: |\n", "history: *nothing\nx: |\n")), "");
   check_error(error("[1, 2, 3]\n"), "not a YAML mapping");
   check_error(error("just text\n"), "not a YAML mapping");
   check_error(error(h.header + "---\nformat: again\n"), "more than one YAML document");

@@ -17,6 +17,21 @@ void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
+// "epoch train_loss train_error val_loss val_error lr seconds" per line, %.17g (exact).
+std::string history_text(const std::vector<std::array<double, 7>>& rows) {
+  std::string out;
+  out.reserve(rows.size() * 7 * 24);
+  char buf[32];
+  for (const auto& row : rows) {
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      std::snprintf(buf, sizeof buf, k == 0 ? "%.17g" : " %.17g", row[k]);
+      out += buf;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 std::string header_yaml(const Checkpoint& c) {
   YAML::Emitter e;
   e.SetDoublePrecision(17);
@@ -40,13 +55,9 @@ std::string header_yaml(const Checkpoint& c) {
   e << YAML::Key << "state" << YAML::Value << YAML::BeginMap;
   for (const auto& [name, value] : c.state) e << YAML::Key << name << YAML::Value << value;
   e << YAML::EndMap;
-  e << YAML::Key << "history" << YAML::Value << YAML::BeginSeq;
-  for (const auto& row : c.history) {
-    e << YAML::Flow << YAML::BeginSeq;
-    for (double v : row) e << v;
-    e << YAML::EndSeq;
-  }
-  e << YAML::EndSeq;
+  // One text line per epoch, not a YAML list: emitting thousands of nodes per checkpoint
+  // made long runs spend most of their time in the emitter.
+  e << YAML::Key << "history" << YAML::Value << YAML::Literal << history_text(c.history);
   e << YAML::Key << "tensors" << YAML::Value << YAML::BeginSeq;
   std::int64_t offset = 0;
   for (const CheckpointTensor& t : c.tensors) {

@@ -2,6 +2,7 @@
 // aliases, one document), then read field by field; any damage is an InputError naming the file.
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+#include <cstdlib>
 
 #include <array>
 #include <limits>
@@ -170,19 +171,30 @@ std::vector<TensorEntry> read_tensor_entries(const YAML::Node& header, const Fie
   return entries;
 }
 
+// history: a text block, one line per epoch of 7 numbers (see serialize_checkpoint).
 void read_history(const YAML::Node& header, const Fields& f, Checkpoint& out) {
   static constexpr const char* kColumns =
       "epoch, train_loss, train_error, val_loss, val_error, lr, seconds";
-  std::size_t i = 0;
-  for (const YAML::Node& row : f.list(header, "history")) {
-    const std::string at = "history[" + std::to_string(i++) + "]";
-    if (!row.IsSequence() || row.size() != 7)
-      f.fail(at, "expected a row of 7 numbers (" + std::string(kColumns) + "), got " +
-                     (row.IsSequence() ? std::to_string(row.size()) + " values" : "no list"));
+  const std::string text = f.text(header, "history", "history");
+  std::size_t line_start = 0, line = 0;
+  while (line_start < text.size()) {
+    std::size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = text.size();
+    const std::string at = "history line " + std::to_string(++line);
+    const std::string row_text = text.substr(line_start, line_end - line_start);
     std::array<double, 7> values{};
-    for (std::size_t k = 0; k < 7; ++k)
-      values[k] = f.number(row[k], at + "[" + std::to_string(k) + "]");
+    const char* p = row_text.c_str();
+    std::size_t k = 0;
+    for (; k < 7; ++k) {
+      char* end = nullptr;
+      values[k] = std::strtod(p, &end);
+      if (end == p) break;
+      p = end;
+    }
+    while (*p == ' ') ++p;
+    if (k != 7 || *p != '\0') f.fail(at, "expected 7 numbers (" + std::string(kColumns) + ")");
     out.history.push_back(values);
+    line_start = line_end + 1;
   }
 }
 

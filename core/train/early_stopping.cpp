@@ -2,7 +2,18 @@
 // counted epochs in a row without an improvement larger than min_delta.
 #include "core/train/early_stopping.hpp"
 
+#include <cstdio>
+
 namespace nnrun {
+namespace {
+
+std::string format_number(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+}  // namespace
 
 EarlyStopping::EarlyStopping(const EarlyStoppingConfig& config)
     : config_(config), monitor_(config.monitor, config.mode, config.min_delta) {}
@@ -17,7 +28,7 @@ EarlyStopping::Decision EarlyStopping::update(const EpochRecord& record) {
 
 std::string EarlyStopping::reason() const {
   std::string r = "early stopping: " + config_.monitor + " did not improve by more than " +
-                  std::to_string(config_.min_delta) + " for " + std::to_string(config_.patience) +
+                  format_number(config_.min_delta) + " for " + std::to_string(config_.patience) +
                   " epochs";
   if (monitor_.best_epoch() > 0)
     r += " (best: epoch " + std::to_string(monitor_.best_epoch()) + ")";

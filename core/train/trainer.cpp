@@ -203,6 +203,10 @@ TrainSummary Trainer::fit() {
     }
   }
 
+  // The last checkpoint learns how the run ended (inspect shows it).
+  if (ck.save_last && summary.interrupted_by == 0 && !summary.diverged && !history.empty())
+    save_checkpoint(in_run("last.ckpt"), snapshot(history.back(), "finished"));
+
   // restore_best holds whether the rule fired or training reached `epochs`. After a resume
   // the best weights may predate this process: best.ckpt holds them when the monitors agree.
   if (es.enabled && es.restore_best && best_parameters.empty() &&
@@ -224,10 +228,6 @@ TrainSummary Trainer::fit() {
     summary.final_weights = "last epoch " + std::to_string(summary.last.epoch);
   summary.final_val = session.evaluate_validation();
   if (data_.test) summary.final_test = session.evaluate_test();
-
-  // The last checkpoint learns how the run ended (inspect shows it).
-  if (ck.save_last && summary.interrupted_by == 0 && !summary.diverged && !history.empty())
-    save_checkpoint(in_run("last.ckpt"), snapshot(history.back(), "finished"));
 
   summary.best_epoch = best_tracker.best_epoch();
   summary.best_value = best_tracker.best();
