@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(cmake g++ make pkg-config libcli11-dev libyaml-cpp-dev libspdlog-dev libdnnl-dev
   doctest-dev zlib1g-dev
   ocl-icd-opencl-dev opencl-c-headers  # Debian's dnnl CMake config requires OpenCL headers
-  dataset-fashion-mnist)               # the Fashion-MNIST configs read it
+  dataset-fashion-mnist gnuplot-nox)   # Fashion-MNIST configs; plots of scripts/*.sh
 
 missing=()
 for p in "${packages[@]}"; do
