@@ -124,7 +124,8 @@ TEST_CASE("train under a file size limit exits 1 naming the checkpoint and keeps
   // run_nnrun's shell runs the line: set the limit there, then train under it.
   const CommandResult r =
       run_nnrun("--version >/dev/null && ulimit -f " + std::to_string(blocks) + " && " +
-                NNRUN_BINARY + " train " + config + " --epochs 20 -q --run-dir " + run_dir);
+                NNRUN_BINARY + " train " + config +
+                " --epochs 20 -q --set checkpoint.last_every_seconds=0 --run-dir " + run_dir);
   CHECK_MESSAGE(r.exit_code == 1, r.output);
   CHECK_MESSAGE(r.output.find(run_dir + "/") != std::string::npos, r.output);
   CHECK_MESSAGE(r.output.find(".ckpt: cannot save: ") != std::string::npos, r.output);

@@ -166,6 +166,9 @@ struct CheckpointConfig {
   bool save_best = true;
   bool save_last = true;
   std::int64_t every_n_epochs = 0;  // also keep epoch-N.ckpt every N epochs; 0 = off
+  // last.ckpt at most this often (always at the end and on interrupt): an fsync'ed write per
+  // epoch dominated short runs (Iris: 0.3 s of a 0.35 s run). 0 = every epoch.
+  double last_every_seconds = 1.0;
 
   bool operator==(const CheckpointConfig&) const = default;
 };

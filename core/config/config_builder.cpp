@@ -157,6 +157,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   cfg.checkpoint.save_best = checkpoint.flag("save_best");
   cfg.checkpoint.save_last = checkpoint.flag("save_last");
   cfg.checkpoint.every_n_epochs = checkpoint.integer("every_n_epochs");
+  cfg.checkpoint.last_every_seconds = checkpoint.number("last_every_seconds");
   return cfg;
 }
 

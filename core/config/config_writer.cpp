@@ -193,6 +193,7 @@ std::string resolved_config_yaml(const Config& cfg) {
       << "  monitor: " << cfg.checkpoint.monitor << "\n"
       << "  save_best: " << flag(cfg.checkpoint.save_best) << "\n"
       << "  save_last: " << flag(cfg.checkpoint.save_last) << "\n"
+      << "  last_every_seconds: " << format_number(cfg.checkpoint.last_every_seconds) << "\n"
       << "  every_n_epochs: " << cfg.checkpoint.every_n_epochs << "\n";
   return out.str();
 }

@@ -100,6 +100,11 @@ std::vector<KeySpec> run_rows() {
           .choices(kMetrics),
       Row("checkpoint.save_best", V::boolean, "write best.ckpt").fallback("true"),
       Row("checkpoint.save_last", V::boolean, "write last.ckpt").fallback("true"),
+      Row("checkpoint.last_every_seconds", V::number,
+          "write last.ckpt at most this often (and always when the run ends or is interrupted); "
+          "0 = after every epoch")
+          .range(kNonNegative)
+          .fallback("1"),
       Row("checkpoint.every_n_epochs", V::integer, "also keep epoch-N.ckpt every N epochs; 0 = off")
           .range(kNonNegative)
           .fallback("0"),

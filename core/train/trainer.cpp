@@ -139,6 +139,7 @@ TrainSummary Trainer::fit() {
     return make_checkpoint(backend_, source);
   };
 
+  auto last_saved = Clock::now() - std::chrono::hours(1);  // the first epoch is always saved
   for (std::int64_t epoch = first_epoch; epoch <= config_.training.epochs; ++epoch) {
     const auto epoch_started = Clock::now();
     const double lr = schedule.lr_for_epoch(epoch);
@@ -187,7 +188,11 @@ TrainSummary Trainer::fit() {
       summary.best = record;
       if (ck.save_best) save_checkpoint(in_run("best.ckpt"), snapshot(record, status));
     }
-    if (ck.save_last) save_checkpoint(in_run("last.ckpt"), snapshot(record, status));
+    if (ck.save_last && (decision.stop || epoch == config_.training.epochs ||
+                         seconds_since(last_saved) >= ck.last_every_seconds)) {
+      save_checkpoint(in_run("last.ckpt"), snapshot(record, status));
+      last_saved = Clock::now();
+    }
     if (ck.every_n_epochs > 0 && epoch % ck.every_n_epochs == 0)
       save_checkpoint(in_run("epoch-" + std::to_string(epoch) + ".ckpt"), snapshot(record, status));
     printer.print(record, is_best && ck.save_best);
@@ -196,9 +201,11 @@ TrainSummary Trainer::fit() {
       best_parameters_epoch = epoch;
     }
     if (decision.stop) break;
-    if (InterruptGuard::requested() != 0) {  // arrived during validation or saving
+    // A signal during validation or saving stops here, unless this was the last epoch anyway.
+    if (InterruptGuard::requested() != 0 && epoch < config_.training.epochs) {
       summary.interrupted_by = InterruptGuard::requested();
       summary.stop_reason = "interrupted after epoch " + std::to_string(epoch);
+      if (ck.save_last) save_checkpoint(in_run("last.ckpt"), snapshot(record, "interrupted"));
       break;
     }
   }
