@@ -19,8 +19,21 @@
 
 namespace nnrun::app {
 
+namespace {
+BackendOptions backend_options(const Config& config) {
+  return {config.backend, static_cast<int>(config.threads), config.precision};
+}
+
+// A precision (or backend) this machine cannot run is a config error at its key.
+void check_backend(const Config& config) {
+  if (const std::string why = backend_unavailable(backend_options(config)); !why.empty())
+    throw config.error_at("precision", why);
+}
+}  // namespace
+
 int run_train(const TrainOptions& options) {
   const Config config = load_config_file(options.config_path, options.overrides);
+  check_backend(config);
   std::optional<Checkpoint> resume;
   std::optional<Normalizer> normalizer;
   if (!options.resume.empty()) {
@@ -30,7 +43,7 @@ int run_train(const TrainOptions& options) {
   }
   PreparedData data = prepare_data(config, normalizer);
   check_model_fits_data(config, data.train);
-  auto backend = make_backend({config.backend, static_cast<int>(config.threads)});
+  auto backend = make_backend(backend_options(config));
   RunLog log(options.quiet);
   Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log,
                   /*progress_bar=*/!options.quiet, resume ? &*resume : nullptr, options.resume);
@@ -46,6 +59,7 @@ int run_train(const TrainOptions& options) {
 
 int run_check(const CheckOptions& options) {
   const Config config = load_config_file(options.config_path, options.overrides);
+  check_backend(config);
   const PreparedData data = prepare_data(config);
   check_model_fits_data(config, data.train);
   std::cout << options.config_path << ": OK\n"

@@ -108,9 +108,6 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   cfg.backend = top.text("backend");
   cfg.threads = top.integer("threads");
   cfg.precision = top.text("precision");
-  if (cfg.precision != "f32")
-    source.fail("precision", top.mark_of("precision"),
-                cfg.precision + " is not supported yet; use f32");
   cfg.data = build_data(top.section("data"), source, base_dir, cfg.seed);
 
   const Section model = top.section("model");

@@ -122,7 +122,9 @@ std::vector<KeySpec> build_schema() {
           .choices({"auto", "cpu", "cuda", "reference"})
           .fallback("auto"),
       Row("threads", V::integer, "CPU threads; 0 = all cores").range(kNonNegative).fallback("0"),
-      Row("precision", V::choice, "compute precision (bf16 is not supported yet)")
+      Row("precision", V::choice,
+          "dense layers' matrix products: bf16 (cpu backend, AVX512-BF16 or AMX) rounds their "
+          "operands to bfloat16; weights, optimizer, losses stay f32")
           .choices({"f32", "bf16"})
           .fallback("f32"),
   };

@@ -46,10 +46,14 @@ Tensor DenseLayer::forward(Backend& backend, Tensor src, const ForwardPass& /*pa
   const std::int64_t n = src.rows;
   src_ = src;
   const Tensor linear = linear_.tensor().row_range(0, n);
-  backend.dense_forward(src, weights_, bias_, linear);
-  if (!has_activation()) return linear;
+  if (!has_activation()) {
+    backend.dense_forward(src, weights_, bias_, linear);
+    return linear;
+  }
+  // One pass where the backend fuses the activation into the product; it may then leave
+  // linear unwritten, as its activation_backward reads dst instead.
   const Tensor dst = dst_.tensor().row_range(0, n);
-  backend.activation_forward(activation_, linear, dst);
+  backend.dense_activation_forward(activation_, src, weights_, bias_, linear, dst);
   return dst;
 }
 

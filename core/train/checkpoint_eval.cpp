@@ -62,7 +62,7 @@ CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config
                                       const std::string& path, const std::string& backend_name,
                                       std::int64_t max_batch) {
   CheckpointModel out;
-  out.backend = make_backend({backend_name, static_cast<int>(config.threads)});
+  out.backend = make_backend({backend_name, static_cast<int>(config.threads), config.precision});
   out.model =
       std::make_unique<Model>(*out.backend, config.model, checkpoint.input_width, DType::f32);
   out.model->prepare(max_batch);
