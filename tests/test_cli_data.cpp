@@ -2,6 +2,7 @@
 // data.train.limit, regression output.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "tests/cli_runner.hpp"
@@ -81,6 +82,12 @@ TEST_CASE("synthetic line regression: metrics hold the MSE and eval reports it")
   CHECK(json_value(eval.output, "mse") < 0.02);
   CHECK(json_value(eval.output, "loss") == json_value(eval.output, "mse"));
   CHECK(eval.output.find("accuracy") == std::string::npos);
+  // The eval report adds the mean absolute error, which cannot exceed the RMSE.
+  const double mae = json_value(eval.output, "mae");
+  CHECK(mae > 0);
+  CHECK(mae <= std::sqrt(json_value(eval.output, "mse")) + 1e-9);
+  CHECK(eval.output.find("per_class") == std::string::npos);
+  CHECK(run_nnrun("eval " + run + "/best.ckpt").output.find("mae ") != std::string::npos);
 }
 
 TEST_CASE("a classification generator with loss mse is a config error at the loss key") {

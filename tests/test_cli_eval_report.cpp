@@ -88,32 +88,6 @@ TEST_CASE("eval report: the confusion matrix agrees with accuracy and per-class 
   CHECK(text.output.find("confusion matrix (rows: true class") != std::string::npos);
 }
 
-TEST_CASE("eval report: regression reports mse and mae") {
-  TempDir dir("eval-line");
-  const std::string config = dir.write(
-      "line.yaml",
-      "data:\n"
-      "  train: {format: synthetic, generator: line, samples: 200, slope: 2, intercept: 1, "
-      "noise: 0.1}\n"
-      "  validation: {format: synthetic, generator: line, samples: 100, slope: 2, intercept: 1, "
-      "noise: 0.1}\n"
-      "model:\n  layers:\n    - dense: {units: 1}\n"
-      "loss: mse\n"
-      "optimizer: {type: adam, lr: 0.05}\n"
-      "training: {epochs: 80, batch_size: 20}\n");
-  const std::string run = dir.file("run");
-  REQUIRE(run_nnrun("train " + config + " -q --run-dir " + run).exit_code == 0);
-  const CommandResult eval = run_nnrun("eval " + run + "/best.ckpt --json");
-  REQUIRE_MESSAGE(eval.exit_code == 0, eval.output);
-  const double mse = json_value(eval.output, "mse");
-  const double mae = json_value(eval.output, "mae");
-  CHECK(mae > 0);
-  CHECK(mae <= std::sqrt(mse) + 1e-9);
-  CHECK(eval.output.find("per_class") == std::string::npos);
-  const CommandResult text = run_nnrun("eval " + run + "/best.ckpt");
-  CHECK(text.output.find("mae ") != std::string::npos);
-}
-
 TEST_CASE("classification_report: a class never predicted has precision 0 and a note") {
   // true: a a b b c ; predicted: a b b b b  (c is never predicted; nothing is predicted as c)
   const auto r = nnrun::classification_report({0, 0, 1, 1, 2}, {0, 1, 1, 1, 1}, {"a", "b", "c"});

@@ -209,7 +209,8 @@ TEST_CASE("resolve training: on_nan / start_from_epoch and every_n_epochs round-
                      "12}\ncheckpoint: {every_n_epochs: 7, save_last: false}\n"));
   CHECK(resolved.find("  shuffle: true\n  on_nan: fail\n") != std::string::npos);
   CHECK(resolved.find("  start_from_epoch: 12\n") != std::string::npos);
-  CHECK(resolved.find("  save_last: false\n  last_every_seconds: 1\n  every_n_epochs: 7\n") != std::string::npos);
+  CHECK(resolved.find("  save_last: false\n  last_every_seconds: 1\n  every_n_epochs: 7\n") !=
+        std::string::npos);
   // Defaults are written too, so the file says what the run did.
   const std::string minimal = round_trip(dir, kMinimalConfig);
   CHECK(minimal.find("  on_nan: stop\n") != std::string::npos);

@@ -51,7 +51,9 @@ std::string script(const std::string& name, const std::string& args) {
   return "NNRUN=" + q(NNRUN_BINARY) + " " + q(source_path("scripts/" + name)) + " " + args;
 }
 
-bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+bool have_gnuplot() {
+  return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
 
 // Two moons and one hidden tanh layer of `units` (2 inputs, 2 classes): 5 * units + 2
 // parameters. Three epochs of 64 points: a run takes a fraction of a second.
@@ -125,17 +127,17 @@ TEST_CASE("sweep script argument errors exit 2 with the usage") {
   const std::string config = q(write_tiny_config(dir));
   const std::string out = " --out " + q(dir.file("out"));
   const std::vector<std::string> bad = {
-      "",                                                           // no config
-      q(dir.file("missing.yaml")) + " --key a --values 1,2",        // config not found
-      config + " --values 1,2",                                     // no --key
-      config + " --key " + kUnitsKey,                               // no --values
-      config + " --key " + kUnitsKey + " --values ''",              // empty list
-      config + " --key " + kUnitsKey + " --values 1,,2",            // an empty value
-      config + " --key " + kUnitsKey + " --values 1,2,",            // a trailing comma
+      "",                                                             // no config
+      q(dir.file("missing.yaml")) + " --key a --values 1,2",          // config not found
+      config + " --values 1,2",                                       // no --key
+      config + " --key " + kUnitsKey,                                 // no --values
+      config + " --key " + kUnitsKey + " --values ''",                // empty list
+      config + " --key " + kUnitsKey + " --values 1,,2",              // an empty value
+      config + " --key " + kUnitsKey + " --values 1,2,",              // a trailing comma
       config + " --key " + kUnitsKey + " --values 1,2 --frobnicate",  // unknown option
-      config + " --key " + kUnitsKey + " --values 1,2 --jobs two",  // non-numeric --jobs
+      config + " --key " + kUnitsKey + " --values 1,2 --jobs two",    // non-numeric --jobs
       config + " --key " + kUnitsKey + " --values 1,2 --jobs 0",
-      config + " --key " + kUnitsKey + " --values 1,2 --jobs",      // --jobs without a value
+      config + " --key " + kUnitsKey + " --values 1,2 --jobs",  // --jobs without a value
       config + " --key " + kUnitsKey + " --values 1,2 --set novalue",
       config + " " + config + " --key " + kUnitsKey + " --values 1,2",  // two configs
   };
@@ -156,9 +158,9 @@ TEST_CASE("sweep script trains two runs at a time and collects them") {
   TempDir dir("sweep_collect");
   const std::string config = write_tiny_config(dir);
   const std::string out = dir.file("sweep");
-  const CommandResult r = run_shell(script(
-      "sweep_model_size.sh",
-      q(config) + " --key " + kUnitsKey + " --values 3,10 --jobs 2 --out " + q(out)));
+  const CommandResult r =
+      run_shell(script("sweep_model_size.sh", q(config) + " --key " + kUnitsKey +
+                                                  " --values 3,10 --jobs 2 --out " + q(out)));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
 
@@ -208,9 +210,9 @@ TEST_CASE("sweep script reports a failed run as a row and goes on") {
   const std::string config = write_tiny_config(dir);
   const std::string out = dir.file("sweep");
   // units=0 is a config error (exit 2 from nnrun train); units=3 still trains.
-  const CommandResult r = run_shell(
-      script("sweep_model_size.sh",
-             q(config) + " --key " + kUnitsKey + " --values 0,3 --jobs 2 --out " + q(out)));
+  const CommandResult r =
+      run_shell(script("sweep_model_size.sh", q(config) + " --key " + kUnitsKey +
+                                                  " --values 0,3 --jobs 2 --out " + q(out)));
   INFO(r.output);
   CHECK(r.exit_code == 1);
   const auto rows = read_csv(out + "/results.csv");
@@ -230,10 +232,10 @@ TEST_CASE("sweep script slurm output parses and has one array task per value") {
   TempDir dir("sweep_slurm");
   const std::string config = write_tiny_config(dir);
   const std::string out = dir.file("slurm");
-  const CommandResult r = run_shell(
-      script("sweep_model_size.sh", q(config) + " --key " + kUnitsKey +
-                                        " --values 2,4,8 --set training.epochs=2 --slurm --out " +
-                                        q(out)));
+  const CommandResult r =
+      run_shell(script("sweep_model_size.sh",
+                       q(config) + " --key " + kUnitsKey +
+                           " --values 2,4,8 --set training.epochs=2 --slurm --out " + q(out)));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("sbatch --dependency=afterok:") != std::string::npos);
@@ -286,9 +288,10 @@ TEST_CASE("sweep script dry run prints the commands and runs nothing") {
   TempDir dir("sweep_dry");
   const std::string config = write_tiny_config(dir);
   const std::string out = dir.file("dry");
-  const CommandResult r = run_shell(script(
-      "sweep_model_size.sh", q(config) + " --key " + kUnitsKey +
-                                 " --values 5,6 --set training.epochs=1 --dry-run --out " + q(out)));
+  const CommandResult r =
+      run_shell(script("sweep_model_size.sh",
+                       q(config) + " --key " + kUnitsKey +
+                           " --values 5,6 --set training.epochs=1 --dry-run --out " + q(out)));
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.find(" train ") != std::string::npos);
@@ -321,8 +324,9 @@ TEST_CASE("plot_run script draws the learning curves of a run") {
   TempDir dir("plot_run");
   const std::string config = write_tiny_config(dir);
   const std::string run = dir.file("run");
-  REQUIRE(nnrun::testing::run_nnrun("train " + q(config) + " --quiet --run-dir " + q(run))
-              .exit_code == 0);
+  REQUIRE(
+      nnrun::testing::run_nnrun("train " + q(config) + " --quiet --run-dir " + q(run)).exit_code ==
+      0);
 
   CHECK(run_shell(script("plot_run.sh", "")).exit_code == 2);
   CHECK(run_shell(script("plot_run.sh", q(dir.file("nothing-here")))).exit_code == 2);
