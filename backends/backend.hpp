@@ -127,6 +127,16 @@ class Backend {
     dense_forward(src, weights, bias, linear);
     activation_forward(act, linear, dst);
   }
+  // The backward of dense_activation_forward: dlinear = ddst * act'(linear) (dst, the
+  // forward result, may be read instead of linear), then dense_backward from dlinear. The
+  // default runs activation_backward, then dense_backward. A backend may instead compute the
+  // bias gradient in the same pass that writes dlinear.
+  virtual void dense_activation_backward(ActivationParams act, Tensor src, Tensor weights,
+                                         Tensor linear, Tensor dst, Tensor ddst, Tensor dlinear,
+                                         Tensor dsrc, Tensor dweights, Tensor dbias) {
+    activation_backward(act, linear, dst, ddst, dlinear);
+    dense_backward(src, weights, dlinear, dsrc, dweights, dbias);
+  }
 
   // --- fused losses ------------------------------------------------------------------
   // Each adds the batch's summed loss, correct predictions and sample count into

@@ -54,6 +54,11 @@ class TimingBackend final : public Backend {
   void dense_backward(Tensor s, Tensor w, Tensor dd, Tensor ds, Tensor dw, Tensor db) override {
     timed("dense_backward " + shape(w), [&] { inner_.dense_backward(s, w, dd, ds, dw, db); });
   }
+  void dense_activation_backward(ActivationParams a, Tensor s, Tensor w, Tensor l, Tensor d,
+                                 Tensor dd, Tensor dl, Tensor ds, Tensor dw, Tensor db) override {
+    timed("dense_activation_backward " + shape(w),
+          [&] { inner_.dense_activation_backward(a, s, w, l, d, dd, dl, ds, dw, db); });
+  }
   void dense_activation_forward(ActivationParams a, Tensor s, Tensor w, Tensor b, Tensor l,
                                 Tensor d) override {
     timed("dense_activation_forward " + shape(w),

@@ -55,6 +55,45 @@ TEST_CASE("onednn: dense_activation_forward and activation_backward match the re
     }
 }
 
+TEST_CASE("onednn: dense_activation_backward matches the reference / with and without dsrc") {
+  Backends b;
+  for (const ActivationParams act : kActivations)
+    for (const bool want_dsrc : {true, false}) {
+      CAPTURE(static_cast<int>(act.kind));
+      CAPTURE(act.alpha);
+      CAPTURE(want_dsrc);
+      const std::int64_t n = 37, in = 24, out = 40;
+      Twin src = b.twin_f32(n, in, 70, -2, 2);
+      Twin weights = b.twin_f32(out, in, 71), bias = b.twin_f32(1, out, 72);
+      const std::vector<float> nan(static_cast<std::size_t>(n * out),
+                                   std::numeric_limits<float>::quiet_NaN());
+      Twin linear = b.twin(n, out, DType::f32, nan);
+      Twin dst = b.twin_f32(n, out, 73);
+      b.ref.dense_activation_forward(act, src.ref, weights.ref, bias.ref, linear.ref, dst.ref);
+      b.cpu.dense_activation_forward(act, src.cpu, weights.cpu, bias.cpu, linear.cpu, dst.cpu);
+
+      // Gradient buffers start as NaN: every one must be overwritten.
+      Twin ddst = b.twin_f32(n, out, 74);
+      Twin dlinear = b.twin(n, out, DType::f32, nan);
+      Twin dsrc = b.twin(n, in, DType::f32,
+                         std::vector<float>(static_cast<std::size_t>(n * in),
+                                            std::numeric_limits<float>::quiet_NaN()));
+      Twin dweights = b.twin(out, in, DType::f32,
+                             std::vector<float>(static_cast<std::size_t>(out * in),
+                                                std::numeric_limits<float>::quiet_NaN()));
+      Twin dbias = b.twin(1, out, DType::f32, std::vector<float>(out, 1e30f));
+      b.ref.dense_activation_backward(act, src.ref, weights.ref, linear.ref, dst.ref, ddst.ref,
+                                      dlinear.ref, want_dsrc ? Tensor(dsrc.ref) : Tensor{},
+                                      dweights.ref, dbias.ref);
+      b.cpu.dense_activation_backward(act, src.cpu, weights.cpu, linear.cpu, dst.cpu, ddst.cpu,
+                                      dlinear.cpu, want_dsrc ? Tensor(dsrc.cpu) : Tensor{},
+                                      dweights.cpu, dbias.cpu);
+      check_twin(b, dweights, "dweights", kRtol, kAtol * static_cast<double>(n));
+      check_twin(b, dbias, "dbias", kRtol, kAtol * static_cast<double>(n));
+      if (want_dsrc) check_twin(b, dsrc, "dsrc", kRtol, kAtol * static_cast<double>(out));
+    }
+}
+
 TEST_CASE("onednn: a fused dense forward is one primitive per activation and shape") {
   Backends b;
   Twin src = b.twin_f32(16, 8, 60), weights = b.twin_f32(4, 8, 61), bias = b.twin_f32(1, 4, 62);

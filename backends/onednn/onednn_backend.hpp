@@ -60,6 +60,11 @@ class OneDnnBackend final : public Backend {
   // post-op, leaving linear unwritten (their backward reads dst); gelu and none do not fuse.
   void dense_activation_forward(ActivationParams act, Tensor src, Tensor weights, Tensor bias,
                                 Tensor linear, Tensor dst) override;
+  // relu and leaky_relu (slope >= 0): the activation's gradient and the bias gradient in
+  // one pass over ddst; other activations take the default.
+  void dense_activation_backward(ActivationParams act, Tensor src, Tensor weights, Tensor linear,
+                                 Tensor dst, Tensor ddst, Tensor dlinear, Tensor dsrc,
+                                 Tensor dweights, Tensor dbias) override;
   void activation_forward(ActivationParams act, Tensor src, Tensor dst) override;
   void activation_backward(ActivationParams act, Tensor src, Tensor dst, Tensor ddst,
                            Tensor dsrc) override;
@@ -114,6 +119,9 @@ class OneDnnBackend final : public Backend {
   void dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, Tensor dst,
                           const onednn::EltwiseOp* post_op);
   void dense_backward_bf16(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc, Tensor dweights);
+  // dsrc (unless empty) and dweights from ddst, in the configured precision (checked).
+  void dense_backward_products(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
+                               Tensor dweights);
 
   MatmulPrecision precision_ = MatmulPrecision::f32;
   std::unique_ptr<onednn::PrimitiveCache> cache_;

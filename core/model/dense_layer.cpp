@@ -59,14 +59,14 @@ Tensor DenseLayer::forward(Backend& backend, Tensor src, const ForwardPass& /*pa
 
 Tensor DenseLayer::backward(Backend& backend, Tensor ddst, bool need_dsrc) {
   const std::int64_t n = ddst.rows;
-  Tensor dlinear = ddst;
-  if (has_activation()) {
-    dlinear = dlinear_.tensor().row_range(0, n);
-    backend.activation_backward(activation_, linear_.tensor().row_range(0, n),
-                                dst_.tensor().row_range(0, n), ddst, dlinear);
-  }
   const Tensor dsrc = need_dsrc ? dsrc_.tensor().row_range(0, n) : Tensor{};
-  backend.dense_backward(src_, weights_, dlinear, dsrc, dweights_, dbias_);
+  if (!has_activation()) {
+    backend.dense_backward(src_, weights_, ddst, dsrc, dweights_, dbias_);
+    return dsrc;
+  }
+  backend.dense_activation_backward(activation_, src_, weights_, linear_.tensor().row_range(0, n),
+                                    dst_.tensor().row_range(0, n), ddst,
+                                    dlinear_.tensor().row_range(0, n), dsrc, dweights_, dbias_);
   return dsrc;
 }
 
