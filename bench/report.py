@@ -162,6 +162,13 @@ def fashion_table(runs, peaks, batch, out):
     for tool in tools:
         if tool != "pytorch" and ratios[tool]:
             out.append(f"\n{tool}/torch per pair: {', '.join(f'{x:.2f}' for x in ratios[tool])}")
+    # Each pair trains both tools with its own seed: the accuracy column is a mean over seeds.
+    for tool in tools:
+        accs = [f"{r['test_accuracy']:.4f}" for r in sorted(
+            (r for r in mine if r["tool"] == tool), key=lambda r: r["pair"])
+            if r.get("test_accuracy") is not None]
+        if accs:
+            out.append(f"\n{tool} test accuracy per pair (seed 41 + pair): {', '.join(accs)}")
 
 
 def iris_table(runs, profiles, out):

@@ -332,3 +332,28 @@ TEST_CASE("onednn: same inputs on two backends give bit-identical results") {
   CHECK(weights[0] == weights[1]);
   CHECK(metric_sums[0] == metric_sums[1]);
 }
+
+// With exactly two threads a backward large enough for both runs its two products side by
+// side, one thread each (backends/onednn/onednn_dense.cpp): the same results as the reference
+// and as one thread.
+TEST_CASE("onednn: dense_backward with two threads / products side by side match the reference") {
+  const std::int64_t n = 128, in = 96, out = 128;  // 1.5M multiply-adds: worth two threads
+  Backends b;
+  Twin src = b.twin_f32(n, in, 80), weights = b.twin_f32(out, in, 81);
+  Twin ddst = b.twin_f32(n, out, 82);
+  Twin dsrc = b.twin_f32(n, in, 83), dweights = b.twin_f32(out, in, 84);
+  Twin dbias = b.twin_f32(1, out, 85);
+  b.ref.dense_backward(src.ref, weights.ref, ddst.ref, dsrc.ref, dweights.ref, dbias.ref);
+
+  OneDnnBackend two(2);
+  two.dense_backward(src.cpu, weights.cpu, ddst.cpu, dsrc.cpu, dweights.cpu, dbias.cpu);
+  check_twin(b, dsrc, "dsrc", kRtol, kAtol * static_cast<double>(out));
+  check_twin(b, dweights, "dweights", kRtol, kAtol * static_cast<double>(n));
+  const std::vector<float> dsrc_two = read<float>(b.cpu, dsrc.cpu);
+  const std::vector<float> dweights_two = read<float>(b.cpu, dweights.cpu);
+
+  OneDnnBackend single(1);
+  single.dense_backward(src.cpu, weights.cpu, ddst.cpu, dsrc.cpu, dweights.cpu, dbias.cpu);
+  CHECK(read<float>(b.cpu, dsrc.cpu) == dsrc_two);
+  CHECK(read<float>(b.cpu, dweights.cpu) == dweights_two);
+}

@@ -183,6 +183,24 @@ void OneDnnBackend::dense_backward_products(Tensor src, Tensor weights, Tensor d
     return dense_backward_bf16(src, weights, ddst, dsrc, dweights);
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
   const Threads threads = dense_threads(n, in, out);
+  const auto f32 = dnnl::memory::data_type::f32;
+
+  // Both products, large enough for two threads, with exactly two: one thread each, side by
+  // side. bench/step_profile (784-256-128-10, batch 128): one parallel region fewer a step.
+  if (!dsrc.empty() && threads == Threads::all && onednn::max_threads() == 2) {
+    auto& data_entry = cache_->get(
+        {.op = OpKind::dense_backward_data_side_by_side, .dims = {n, in, out}}, Threads::one,
+        [&] { return matmul(cache_->engine(), matrix(n, out), matrix(out, in), matrix(n, in)); });
+    auto& weights_entry = cache_->get(
+        {.op = OpKind::dense_backward_weights_side_by_side, .dims = {n, in, out}}, Threads::one,
+        [&] {
+          return matmul(cache_->engine(), matrix(out, n, f32, true), matrix(n, in),
+                        matrix(out, in));
+        });
+    cache_->execute_side_by_side(data_entry, {ddst.data, weights.data, dsrc.data}, weights_entry,
+                                 {ddst.data, src.data, dweights.data});
+    return;
+  }
 
   if (!dsrc.empty()) {
     const PrimitiveKey key{.op = OpKind::dense_backward_data, .dims = {n, in, out}};
@@ -195,7 +213,6 @@ void OneDnnBackend::dense_backward_products(Tensor src, Tensor weights, Tensor d
   const PrimitiveKey key{.op = OpKind::dense_backward_weights, .dims = {n, in, out}};
   auto& entry = cache_->get(key, threads, [&] {
     // ddst^T: the [N, O] buffer read as [O, N]
-    const auto f32 = dnnl::memory::data_type::f32;
     return matmul(cache_->engine(), matrix(out, n, f32, true), matrix(n, in), matrix(out, in));
   });
   cache_->execute(entry, {ddst.data, src.data, dweights.data});

@@ -14,6 +14,10 @@
 
 #include "core/tensor.hpp"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 // OpenMP pragmas that vanish (without -Wunknown-pragmas noise) when OpenMP is off.
 #ifdef _OPENMP
 #define NNRUN_OMP(directive) _Pragma(directive)
@@ -59,6 +63,15 @@ class FlushDenormals {
   unsigned saved_;
 #endif
 };
+
+// The threads a parallel region started here would get (1 inside one, or without OpenMP).
+inline int max_threads() {
+#ifdef _OPENMP
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
 
 // Below this many elements a parallel region costs more than it saves.
 constexpr std::int64_t kParallelGrain = std::int64_t{1} << 15;

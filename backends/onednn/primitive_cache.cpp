@@ -40,6 +40,10 @@ std::string describe(const PrimitiveKey& key) {
       return "dense_backward data" + dense;
     case OpKind::dense_backward_weights:
       return "dense_backward weights" + dense;
+    case OpKind::dense_backward_data_side_by_side:
+      return "dense_backward data, one thread" + dense;
+    case OpKind::dense_backward_weights_side_by_side:
+      return "dense_backward weights, one thread" + dense;
     case OpKind::eltwise_forward:
       return "activation_forward" + eltwise;
     case OpKind::eltwise_backward:
@@ -88,6 +92,7 @@ PrimitiveCache::PrimitiveCache() {
   try {
     engine_ = dnnl::engine(dnnl::engine::kind::cpu, 0);
     stream_ = dnnl::stream(engine_);
+    second_stream_ = dnnl::stream(engine_);
   } catch (const dnnl::error& e) {
     throw_status("cannot create the CPU engine and stream", e.status);
   }
@@ -115,7 +120,7 @@ CachedPrimitive& PrimitiveCache::insert(const PrimitiveKey& key, Threads threads
   return result;
 }
 
-void PrimitiveCache::execute(CachedPrimitive& entry, std::initializer_list<void*> data) {
+void PrimitiveCache::bind(CachedPrimitive& entry, std::initializer_list<void*> data) {
   if (data.size() != entry.args.size())
     throw std::logic_error(entry.name + ": wrong number of execute arguments");
   std::size_t i = 0;
@@ -125,12 +130,53 @@ void PrimitiveCache::execute(CachedPrimitive& entry, std::initializer_list<void*
         dnnl_memory_set_data_handle_v2(entry.args[i++].memory, ptr, nullptr);
     if (status != dnnl_success) throw_status(entry.name + ": set_data_handle", status);
   }
+}
+
+namespace {
+dnnl_status_t run_to_completion(CachedPrimitive& entry, dnnl_stream_t stream) {
+  const dnnl_status_t status = dnnl_primitive_execute(
+      entry.primitive.get(), stream, static_cast<int>(entry.args.size()), entry.args.data());
+  return status != dnnl_success ? status : dnnl_stream_wait(stream);
+}
+}  // namespace
+
+void PrimitiveCache::execute(CachedPrimitive& entry, std::initializer_list<void*> data) {
+  bind(entry, data);
   const ThreadScope scope(entry.threads);
-  dnnl_status_t status = dnnl_primitive_execute(
-      entry.primitive.get(), stream_.get(), static_cast<int>(entry.args.size()), entry.args.data());
+  const dnnl_status_t status = run_to_completion(entry, stream_.get());
   if (status != dnnl_success) throw_status(entry.name + ": execute", status);
-  status = dnnl_stream_wait(stream_.get());
-  if (status != dnnl_success) throw_status(entry.name + ": stream wait", status);
+}
+
+// Why: with OMP_WAIT_POLICY=PASSIVE every parallel region wakes a sleeping thread, 7-12 us
+// on this 2-core VM (an empty region, measured), and two single-threaded products side by
+// side also skip the partitioning and synchronization of one product on two threads.
+void PrimitiveCache::execute_side_by_side(CachedPrimitive& a, std::initializer_list<void*> data_a,
+                                          CachedPrimitive& b, std::initializer_list<void*> data_b) {
+  if (a.threads != Threads::one || b.threads != Threads::one)
+    throw std::logic_error(a.name + ", " + b.name + ": side by side needs one-thread primitives");
+  bind(a, data_a);
+  bind(b, data_b);
+  dnnl_status_t status_a = dnnl_success, status_b = dnnl_success;
+  const ThreadScope scope(Threads::one);  // oneDNN inside each thread: one thread each
+#ifdef _OPENMP
+#pragma omp parallel num_threads(2)
+  {
+    const int thread = omp_get_thread_num(), count = omp_get_num_threads();
+    if (count == 1) {
+      status_a = run_to_completion(a, stream_.get());
+      if (status_a == dnnl_success) status_b = run_to_completion(b, stream_.get());
+    } else if (thread == 0) {
+      status_a = run_to_completion(a, stream_.get());
+    } else if (thread == 1) {
+      status_b = run_to_completion(b, second_stream_.get());
+    }
+  }
+#else
+  status_a = run_to_completion(a, stream_.get());
+  if (status_a == dnnl_success) status_b = run_to_completion(b, stream_.get());
+#endif
+  if (status_a != dnnl_success) throw_status(a.name + ": execute", status_a);
+  if (status_b != dnnl_success) throw_status(b.name + ": execute", status_b);
 }
 
 }  // namespace nnrun::onednn

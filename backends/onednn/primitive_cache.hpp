@@ -21,6 +21,9 @@ enum class OpKind : std::uint8_t {
   dense_forward,
   dense_backward_data,
   dense_backward_weights,
+  // The two backward products built for one thread each, run side by side (one per thread).
+  dense_backward_data_side_by_side,
+  dense_backward_weights_side_by_side,
   eltwise_forward,
   eltwise_backward,
   softmax_forward,
@@ -98,13 +101,21 @@ class PrimitiveCache {
   // Points argument i at data[i] and runs the primitive to completion. Allocates nothing
   // itself: the C API takes the cached argument array (the C++ execute() builds a vector).
   void execute(CachedPrimitive& entry, std::initializer_list<void*> data);
+  // Runs two independent primitives at once, each on its own OpenMP thread and stream (one
+  // parallel region instead of two); in order on one thread when only one is available.
+  // Both must have been built for Threads::one.
+  void execute_side_by_side(CachedPrimitive& a, std::initializer_list<void*> data_a,
+                            CachedPrimitive& b, std::initializer_list<void*> data_b);
 
  private:
   CachedPrimitive& insert(const PrimitiveKey& key, Threads threads,
                           const std::function<BuiltPrimitive()>& build);
+  // Points entry's arguments at data (checked).
+  static void bind(CachedPrimitive& entry, std::initializer_list<void*> data);
 
   dnnl::engine engine_;
   dnnl::stream stream_;
+  dnnl::stream second_stream_;  // for the other thread of execute_side_by_side
   std::unordered_map<PrimitiveKey, std::unique_ptr<CachedPrimitive>, PrimitiveKeyHash> entries_;
 };
 

@@ -14,6 +14,7 @@ import argparse
 import csv
 import gzip
 import json
+import math
 import os
 import resource
 import struct
@@ -71,10 +72,18 @@ def load_iris(path):
     return t(x[keep]), t(y[keep]), t(x[held]), t(y[held])
 
 
-def mlp(widths):
+def mlp(widths, init):
+    """nnrun's network: dense layers with ReLU between them. init "he_uniform" is nnrun's
+    default (weights uniform in +-sqrt(6 / fan_in), zero bias), so both tools train the same
+    model; "torch" keeps torch.nn.Linear's own init (+-1/sqrt(fan_in), bias too)."""
     layers = []
     for i in range(len(widths) - 1):
-        layers.append(torch.nn.Linear(widths[i], widths[i + 1]))
+        linear = torch.nn.Linear(widths[i], widths[i + 1])
+        if init == "he_uniform":
+            limit = math.sqrt(6.0 / widths[i])
+            torch.nn.init.uniform_(linear.weight, -limit, limit)
+            torch.nn.init.zeros_(linear.bias)
+        layers.append(linear)
         if i + 2 < len(widths):
             layers.append(torch.nn.ReLU())
     return torch.nn.Sequential(*layers)
@@ -97,6 +106,9 @@ def main():
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--lr", type=float)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=42,
+                        help="torch.manual_seed: init and shuffling (bench/run.sh: one per pair)")
+    parser.add_argument("--init", choices=["he_uniform", "torch"], default="he_uniform")
     parser.add_argument("--keep-denormals", action="store_true",
                         help="leave torch.set_flush_denormal off (PyTorch's default)")
     parser.add_argument("--iris-csv", default=os.path.join(
@@ -107,7 +119,7 @@ def main():
     # Flushing denormals to zero is PyTorch's faster setting here: where a gradient stays 0,
     # Adam's moments decay into the denormal range, where every operation is slow.
     torch.set_flush_denormal(not args.keep_denormals)
-    torch.manual_seed(42)
+    torch.manual_seed(args.seed)
     if args.dataset == "fashion":
         widths, batch, epochs, lr = [784, 256, 128, 10], 128, 3, 1e-3
         x, y, x_test, y_test = load_fashion()
@@ -119,7 +131,7 @@ def main():
     lr = args.lr or lr
     t_loaded = time.perf_counter()
 
-    model = mlp(widths)
+    model = mlp(widths, args.init)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     n = len(y)
@@ -141,7 +153,7 @@ def main():
     print(json.dumps({
         "tool": "pytorch " + torch.__version__,
         "flush_denormal": not args.keep_denormals,
-        "dataset": args.dataset, "batch": batch, "epochs": epochs, "threads": args.threads,
+        "dataset": args.dataset, "seed": args.seed, "init": args.init, "batch": batch, "epochs": epochs, "threads": args.threads,
         "train_samples": n, "steps": steps,
         "epoch_seconds": epoch_seconds,
         "test_accuracy": test_accuracy,
