@@ -31,7 +31,7 @@ import sys
 FASHION_WEIGHTS = 784 * 256 + 256 * 128 + 128 * 10  # 234,752
 # Table rows in this order: nnrun as built, an earlier build (--baseline), nnrun with
 # `precision: bf16` (when the build accepts it), the reference.
-TOOLS = ("nnrun", "nnrun-baseline", "nnrun-bf16", "pytorch")
+TOOLS = ("nnrun", "nnrun-spin", "nnrun-baseline", "nnrun-bf16", "pytorch")
 
 
 def max_rss_kb(time_file):

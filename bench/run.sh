@@ -10,6 +10,9 @@
 # --baseline DIR  also run DIR/nnrun in every pair (an earlier build: before/after)
 # --quick         batch 128 and Iris only
 # When the build accepts `precision: bf16`, nnrun-bf16 runs in every Fashion-MNIST pair too.
+# At batch 128, nnrun-spin runs too: nnrun with GOMP_SPINCOUNT=3000 (threads wait for the next
+# parallel region by spinning some 50-100 us before sleeping): faster on a machine of one's
+# own, much slower on a busy one, so not nnrun's default.
 #
 # Installs what is missing (Debian: the build dependencies, python3-torch,
 # libopenblas0-pthread, dataset-fashion-mnist) when run as root; otherwise prints the
@@ -139,6 +142,9 @@ run_pair() {  # case pair config nnrun-args (one string) torch-args...
   # shellcheck disable=SC2086
   [[ $bf16 -eq 1 && "$case" == fashion* ]] &&
     run_nnrun nnrun-bf16 "$nnrun" "$case" "$pair" "$config" $args --set precision=bf16
+  # shellcheck disable=SC2086
+  [[ "$case" == "fashion b128" ]] &&
+    GOMP_SPINCOUNT=3000 run_nnrun nnrun-spin "$nnrun" "$case" "$pair" "$config" $args
   run_torch "$case" "$pair" "$@"
 }
 run_torch() {  # case pair args...

@@ -57,19 +57,19 @@ struct FusedDenseCase {
 TEST_CASE("dense_activation_forward/backward: gradients match central differences") {
   ReferenceBackend backend;
   const std::vector<std::pair<ActivationParams, std::string>> activations = {
-      {{Activation::none, 0.0}, "none"},      {{Activation::relu, 0.0}, "relu"},
+      {{Activation::none, 0.0}, "none"},        {{Activation::relu, 0.0}, "relu"},
       {{Activation::leaky_relu, 0.1}, "leaky"}, {{Activation::elu, 1.0}, "elu"},
-      {{Activation::gelu, 0.0}, "gelu"},      {{Activation::sigmoid, 0.0}, "sigmoid"},
+      {{Activation::gelu, 0.0}, "gelu"},        {{Activation::sigmoid, 0.0}, "sigmoid"},
       {{Activation::tanh, 0.0}, "tanh"}};
   for (const auto& entry : activations) {
     const std::string& name = entry.second;
     CAPTURE(name);
     FusedDenseCase c{.act = entry.first};
     auto analytic = c.gradients(backend);
-    const auto result = check_gradients([&] { return c.loss(backend); },
-                                        {{"src", c.src, analytic[0]},
-                                         {"weights", c.weights, analytic[1]},
-                                         {"bias", c.bias, analytic[2]}});
+    const auto result =
+        check_gradients([&] { return c.loss(backend); }, {{"src", c.src, analytic[0]},
+                                                          {"weights", c.weights, analytic[1]},
+                                                          {"bias", c.bias, analytic[2]}});
     CHECK_MESSAGE(result.passed, result.message());
     CHECK(result.max_abs_analytic > 0.1);
   }

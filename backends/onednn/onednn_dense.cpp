@@ -158,8 +158,8 @@ void OneDnnBackend::dense_activation_backward(ActivationParams act, Tensor src, 
                                               Tensor linear, Tensor dst, Tensor ddst,
                                               Tensor dlinear, Tensor dsrc, Tensor dweights,
                                               Tensor dbias) {
-  const bool relu_like = act.kind == Activation::relu ||
-                         (act.kind == Activation::leaky_relu && act.alpha >= 0);
+  const bool relu_like =
+      act.kind == Activation::relu || (act.kind == Activation::leaky_relu && act.alpha >= 0);
   if (!relu_like)
     return Backend::dense_activation_backward(act, src, weights, linear, dst, ddst, dlinear, dsrc,
                                               dweights, dbias);
@@ -191,12 +191,12 @@ void OneDnnBackend::dense_backward_products(Tensor src, Tensor weights, Tensor d
     auto& data_entry = cache_->get(
         {.op = OpKind::dense_backward_data_side_by_side, .dims = {n, in, out}}, Threads::one,
         [&] { return matmul(cache_->engine(), matrix(n, out), matrix(out, in), matrix(n, in)); });
-    auto& weights_entry = cache_->get(
-        {.op = OpKind::dense_backward_weights_side_by_side, .dims = {n, in, out}}, Threads::one,
-        [&] {
-          return matmul(cache_->engine(), matrix(out, n, f32, true), matrix(n, in),
-                        matrix(out, in));
-        });
+    auto& weights_entry =
+        cache_->get({.op = OpKind::dense_backward_weights_side_by_side, .dims = {n, in, out}},
+                    Threads::one, [&] {
+                      return matmul(cache_->engine(), matrix(out, n, f32, true), matrix(n, in),
+                                    matrix(out, in));
+                    });
     cache_->execute_side_by_side(data_entry, {ddst.data, weights.data, dsrc.data}, weights_entry,
                                  {ddst.data, src.data, dweights.data});
     return;
