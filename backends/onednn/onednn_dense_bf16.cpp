@@ -13,7 +13,6 @@
 #include "backends/onednn/onednn_util.hpp"
 
 namespace nnrun {
-using onednn::dense_threads;
 using onednn::matmul;
 using onednn::matrix;
 using onednn::OpKind;
@@ -49,10 +48,33 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16"))) void to_bf16_ran
 
 }  // namespace
 
-void to_bf16(const float* src, std::uint16_t* dst, std::int64_t n) {
-  parallel_chunks(n, kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
-    to_bf16_range(src, dst, begin, end);
-  });
+void round_to_bf16(const float* src, std::uint16_t* dst, std::int64_t n) {
+  to_bf16_range(src, dst, 0, n);
+}
+
+void to_bf16(std::initializer_list<Bf16Conversion> conversions) {
+  std::int64_t total = 0;
+  for (const Bf16Conversion& c : conversions) total += c.n;
+  if (total < 4 * kParallelGrain || max_threads() < 2) {  // small: no region to wake
+    for (const Bf16Conversion& c : conversions) to_bf16_range(c.src, c.dst, 0, c.n);
+    return;
+  }
+  // Fixed chunks of every array, numbered across the arrays; each goes to one thread.
+  std::int64_t chunks = 0;
+  for (const Bf16Conversion& c : conversions) chunks += (c.n + kParallelGrain - 1) / kParallelGrain;
+  NNRUN_OMP("omp parallel for schedule(static)")
+  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+    std::int64_t first = 0;
+    for (const Bf16Conversion& c : conversions) {
+      const std::int64_t own = (c.n + kParallelGrain - 1) / kParallelGrain;
+      if (chunk < first + own) {
+        const std::int64_t begin = (chunk - first) * kParallelGrain;
+        to_bf16_range(c.src, c.dst, begin, std::min(c.n, begin + kParallelGrain));
+        break;
+      }
+      first += own;
+    }
+  }
 }
 
 }  // namespace onednn
@@ -71,20 +93,51 @@ std::uint16_t* OneDnnBackend::Bf16Scratch::get(std::int64_t elements) {
   return data_.get();
 }
 
+std::uint16_t* OneDnnBackend::Bf16WeightCopy::begin_update(Tensor params, bool enabled) {
+  valid_ = false;
+  if (!enabled || params.size() == 0) return nullptr;
+  base_ = static_cast<const char*>(params.data);
+  size_ = params.size();
+  copy_ = data_.get(size_);
+  return copy_;
+}
+
+std::uint16_t* OneDnnBackend::Bf16WeightCopy::find(Tensor weights) const {
+  if (!valid_ || weights.dtype != DType::f32) return nullptr;
+  const auto* p = static_cast<const char*>(weights.data);
+  const std::int64_t bytes = size_ * static_cast<std::int64_t>(sizeof(float));
+  if (p < base_ || p + weights.bytes() > base_ + bytes) return nullptr;
+  const std::int64_t offset = p - base_;
+  if (offset % static_cast<std::int64_t>(sizeof(float)) != 0) return nullptr;
+  return copy_ + offset / static_cast<std::int64_t>(sizeof(float));
+}
+
+void OneDnnBackend::Bf16WeightCopy::forget_if_overlaps(const void* ptr, std::size_t bytes) {
+  if (!valid_) return;
+  const auto* p = static_cast<const char*>(ptr);
+  const char* end = base_ + size_ * static_cast<std::int64_t>(sizeof(float));
+  if (p < end && p + std::max<std::size_t>(bytes, 1) > base_) valid_ = false;
+}
+
 // dst[N,O] = post_op(bf16(src)[N,I] * bf16(weights)[O,I]^T + bias[1,O]), in f32.
 void OneDnnBackend::dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, Tensor dst,
                                        const onednn::EltwiseOp* post_op) {
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
   std::uint16_t* src16 = bf16_src_.get(n * in);
-  std::uint16_t* weights16 = bf16_weights_.get(out * in);
-  onednn::to_bf16(static_cast<const float*>(src.data), src16, n * in);
-  onednn::to_bf16(static_cast<const float*>(weights.data), weights16, out * in);
+  std::uint16_t* weights16 = bf16_weight_copy_.find(weights);
+  if (weights16 != nullptr) {
+    onednn::to_bf16({{static_cast<const float*>(src.data), src16, n * in}});
+  } else {
+    weights16 = bf16_weights_.get(out * in);
+    onednn::to_bf16({{static_cast<const float*>(src.data), src16, n * in},
+                     {static_cast<const float*>(weights.data), weights16, out * in}});
+  }
 
   const PrimitiveKey key{.op = OpKind::dense_forward,
                          .algorithm = post_op ? post_op->post_op_alg : dnnl::algorithm::undef,
                          .alpha = post_op ? post_op->alpha : 0.0f,
                          .dims = {n, in, out}};
-  auto& entry = cache_->get(key, dense_threads(n, in, out), [&] {
+  auto& entry = cache_->get(key, onednn::dense_threads_bf16(n, in, out), [&] {
     const auto bf16 = dnnl::memory::data_type::bf16;
     const dnnl::memory::desc bias_desc = matrix(1, out);
     return matmul(cache_->engine(), matrix(n, in, bf16), matrix(in, out, bf16, true),
@@ -94,32 +147,54 @@ void OneDnnBackend::dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, 
 }
 
 // dsrc[N,I] = bf16(ddst) * bf16(weights) (when asked for); dweights = bf16(ddst)^T * bf16(src).
-// The bias gradient (f32 column sums) is done by dense_backward.
+// The bias gradient (f32 column sums) is done by the caller. All operands are rounded in one
+// region first; two one-thread products then run side by side.
 void OneDnnBackend::dense_backward_bf16(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
                                         Tensor dweights) {
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
   const auto bf16 = dnnl::memory::data_type::bf16;
-  const onednn::Threads threads = dense_threads(n, in, out);
+  const onednn::Threads threads = onednn::dense_threads_bf16(n, in, out);
+  const bool want_dsrc = !dsrc.empty();
   std::uint16_t* ddst16 = bf16_ddst_.get(n * out);
-  onednn::to_bf16(static_cast<const float*>(ddst.data), ddst16, n * out);
-
-  if (!dsrc.empty()) {
-    std::uint16_t* weights16 = bf16_weights_.get(out * in);
-    onednn::to_bf16(static_cast<const float*>(weights.data), weights16, out * in);
-    const PrimitiveKey key{.op = OpKind::dense_backward_data, .dims = {n, in, out}};
-    auto& entry = cache_->get(key, threads, [&] {
-      return matmul(cache_->engine(), matrix(n, out, bf16), matrix(out, in, bf16), matrix(n, in));
-    });
-    cache_->execute(entry, {ddst16, weights16, dsrc.data});
+  std::uint16_t* src16 = bf16_src_.get(n * in);
+  const auto* ddst32 = static_cast<const float*>(ddst.data);
+  const auto* src32 = static_cast<const float*>(src.data);
+  std::uint16_t* weights16 = want_dsrc ? bf16_weight_copy_.find(weights) : nullptr;
+  if (want_dsrc && weights16 == nullptr) {
+    weights16 = bf16_weights_.get(out * in);
+    onednn::to_bf16({{ddst32, ddst16, n * out},
+                     {src32, src16, n * in},
+                     {static_cast<const float*>(weights.data), weights16, out * in}});
+  } else {
+    onednn::to_bf16({{ddst32, ddst16, n * out}, {src32, src16, n * in}});
   }
 
-  std::uint16_t* src16 = bf16_src_.get(n * in);
-  onednn::to_bf16(static_cast<const float*>(src.data), src16, n * in);
-  const PrimitiveKey key{.op = OpKind::dense_backward_weights, .dims = {n, in, out}};
-  auto& entry = cache_->get(key, threads, [&] {
+  const auto build_data = [&] {
+    return matmul(cache_->engine(), matrix(n, out, bf16), matrix(out, in, bf16), matrix(n, in));
+  };
+  const auto build_weights = [&] {
     return matmul(cache_->engine(), matrix(out, n, bf16, true), matrix(n, in, bf16),
                   matrix(out, in));
-  });
+  };
+  if (want_dsrc && threads == onednn::Threads::one && n * in * out >= onednn::kParallelMacs &&
+      onednn::max_threads() == 2) {
+    auto& data_entry =
+        cache_->get({.op = OpKind::dense_backward_data_side_by_side, .dims = {n, in, out}},
+                    onednn::Threads::one, build_data);
+    auto& weights_entry =
+        cache_->get({.op = OpKind::dense_backward_weights_side_by_side, .dims = {n, in, out}},
+                    onednn::Threads::one, build_weights);
+    cache_->execute_side_by_side(data_entry, {ddst16, weights16, dsrc.data}, weights_entry,
+                                 {ddst16, src16, dweights.data});
+    return;
+  }
+  if (want_dsrc) {
+    auto& entry =
+        cache_->get({.op = OpKind::dense_backward_data, .dims = {n, in, out}}, threads, build_data);
+    cache_->execute(entry, {ddst16, weights16, dsrc.data});
+  }
+  auto& entry = cache_->get({.op = OpKind::dense_backward_weights, .dims = {n, in, out}}, threads,
+                            build_weights);
   cache_->execute(entry, {ddst16, src16, dweights.data});
 }
 

@@ -3,6 +3,8 @@
 // the bias-gradient column sum.
 #pragma once
 
+#include <initializer_list>
+
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
@@ -50,8 +52,26 @@ inline BuiltPrimitive matmul(const dnnl::engine& eng, const dnnl::memory::desc& 
 // dbias[o] = sum over rows of ddst[:, o], rows added in order as the reference does.
 void column_sums(const float* ddst, float* dbias, std::int64_t n, std::int64_t out);
 
-// dst[i] = src[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN), in parallel
-// chunks for large n. Needs AVX512-BF16: call it only in MatmulPrecision::bf16.
-void to_bf16(const float* src, std::uint16_t* dst, std::int64_t n);
+// One array to round to bfloat16: dst[i] = src[i], i < n (nearest, ties to even; NaN stays NaN).
+struct Bf16Conversion {
+  const float* src;
+  std::uint16_t* dst;
+  std::int64_t n;
+};
+
+// dst[i] = bf16(src[i]) for i < n on the calling thread (AVX512-BF16 only, as below).
+void round_to_bf16(const float* src, std::uint16_t* dst, std::int64_t n);
+
+// Every conversion given, in one parallel region when they are large together (each region
+// wakes the sleeping OpenMP threads: one per product, not one per operand). Needs
+// AVX512-BF16: call it only in MatmulPrecision::bf16.
+void to_bf16(std::initializer_list<Bf16Conversion> conversions);
+
+// Threads for a bf16 product: AMX makes the products so short that a second thread pays only
+// for the largest (bench/matmul_peak --dtype bf16, batch 128: the 784->256 forward, 26M
+// multiply-adds, 90 us on two threads; every 256->128 product 10-15 us on one).
+inline Threads dense_threads_bf16(std::int64_t n, std::int64_t in, std::int64_t out) {
+  return n * in * out >= (std::int64_t{1} << 24) ? Threads::all : Threads::one;
+}
 
 }  // namespace nnrun::onednn

@@ -44,6 +44,7 @@ void* OneDnnBackend::allocate(std::size_t bytes) {
 }
 
 void OneDnnBackend::release(void* ptr) noexcept {
+  bf16_weight_copy_.forget_if_overlaps(ptr, 1);
   std::free(ptr);
 }
 
@@ -51,6 +52,7 @@ void OneDnnBackend::upload(Tensor dst, const void* host_src) {
   if (dst.bytes() == 0) return;
   require_data("upload", dst);
   if (host_src == nullptr) fail("upload", "null host source", {dst});
+  bf16_weight_copy_.forget_if_overlaps(dst.data, dst.bytes());
   std::memcpy(dst.data, host_src, dst.bytes());
 }
 
@@ -64,6 +66,7 @@ void OneDnnBackend::download(Tensor src, void* host_dst) {
 void OneDnnBackend::fill_zero(Tensor dst) {
   if (dst.bytes() == 0) return;
   require_data("fill_zero", dst);
+  bf16_weight_copy_.forget_if_overlaps(dst.data, dst.bytes());
   std::memset(dst.data, 0, dst.bytes());
 }
 
@@ -76,6 +79,7 @@ void OneDnnBackend::gather_rows(Tensor src, Tensor index, Tensor dst) {
   require_data("gather_rows", src);
   require_data("gather_rows", index);
   require_data("gather_rows", dst);
+  bf16_weight_copy_.forget_if_overlaps(dst.data, dst.bytes());
 
   // Validate every index first: the copy below may run inside a parallel region, which
   // must not throw.

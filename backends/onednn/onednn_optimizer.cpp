@@ -5,6 +5,7 @@
 
 #include "backends/metrics_accumulator.hpp"
 #include "backends/onednn/onednn_backend.hpp"
+#include "backends/onednn/onednn_matmul.hpp"
 #include "backends/onednn/onednn_util.hpp"
 
 namespace nnrun {
@@ -94,6 +95,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
   float* __restrict w = static_cast<float*>(params.data);
   const float* __restrict g = static_cast<const float*>(grads.data);
   float* __restrict v = momentum ? static_cast<float*>(velocity.data) : nullptr;
+  std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
   const float lr = static_cast<float>(p.lr), wd = static_cast<float>(p.weight_decay);
   const float mu = static_cast<float>(p.momentum);
 
@@ -103,6 +105,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
       const FlushDenormals ftz;
       NNRUN_OMP("omp simd")
       for (std::int64_t i = begin; i < end; ++i) w[i] -= lr * (g[i] + wd * w[i]);
+      if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
     });
   } else if (!p.nesterov) {
     parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
@@ -112,6 +115,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
         v[i] = mu * v[i] + (g[i] + wd * w[i]);
         w[i] -= lr * v[i];
       }
+      if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
     });
   } else {
     parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
@@ -122,6 +126,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
         v[i] = mu * v[i] + d;
         w[i] -= lr * (d + mu * v[i]);
       }
+      if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
     });
   }
 }
@@ -155,10 +160,13 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
   const float* g = static_cast<const float*>(grads.data);
   float* mm = static_cast<float*>(m.data);
   float* vv = static_cast<float*>(v.data);
+  std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
   parallel_chunks(params.size(), kParallelGrain, [=, &c](std::int64_t begin, std::int64_t end) {
     const FlushDenormals ftz;
     adam_range(c, w, g, mm, vv, begin, end);
+    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
   });
+  bf16_weight_copy_.end_update();
 }
 
 // torch.optim.RMSprop; momentum_buffer and grad_avg are read only by the variants that use them.
@@ -188,10 +196,13 @@ void OneDnnBackend::rmsprop_step(const RmspropParams& p, Tensor params, Tensor g
   const auto variant = p.centered
                            ? (momentum ? rmsprop_range<true, true> : rmsprop_range<true, false>)
                            : (momentum ? rmsprop_range<false, true> : rmsprop_range<false, false>);
+  std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
   parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
     const FlushDenormals ftz;
     variant(c, w, g, sq, buf, ga, begin, end);
+    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
   });
+  bf16_weight_copy_.end_update();
 }
 
 }  // namespace nnrun
