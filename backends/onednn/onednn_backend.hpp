@@ -122,6 +122,13 @@ class OneDnnBackend final : public Backend {
   // dsrc (unless empty) and dweights from ddst, in the configured precision (checked).
   void dense_backward_products(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
                                Tensor dweights);
+  // The two products from operands already in f32, or rounded to bf16: dsrc (unless null)
+  // = ddst * weights, dweights = ddst^T * src, both written in f32.
+  struct BackwardOperands {
+    void *ddst, *weights, *src, *dsrc, *dweights;
+  };
+  void run_backward_products(bool bf16, std::int64_t n, std::int64_t in, std::int64_t out,
+                             const BackwardOperands& operands);
 
   // bf16 only: the bf16 rounding of the parameter arena the last optimizer step wrote, made
   // in the same pass as the update, while each chunk is in cache. The products read their

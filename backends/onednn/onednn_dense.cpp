@@ -181,41 +181,46 @@ void OneDnnBackend::dense_backward_products(Tensor src, Tensor weights, Tensor d
                                             Tensor dweights) {
   if (precision_ == MatmulPrecision::bf16)
     return dense_backward_bf16(src, weights, ddst, dsrc, dweights);
-  const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
-  const Threads threads = dense_threads(n, in, out);
-  const auto f32 = dnnl::memory::data_type::f32;
+  run_backward_products(
+      false, src.rows, src.cols, weights.rows,
+      {ddst.data, weights.data, src.data, dsrc.empty() ? nullptr : dsrc.data, dweights.data});
+}
 
-  // Both products, large enough for two threads, with exactly two: one thread each, side by
-  // side. bench/step_profile (784-256-128-10, batch 128): one parallel region fewer a step.
-  if (!dsrc.empty() && threads == Threads::all && onednn::max_threads() == 2) {
-    auto& data_entry = cache_->get(
-        {.op = OpKind::dense_backward_data_side_by_side, .dims = {n, in, out}}, Threads::one,
-        [&] { return matmul(cache_->engine(), matrix(n, out), matrix(out, in), matrix(n, in)); });
+// Both products, large enough for two threads, with exactly two: one thread each, side by
+// side. bench/step_profile (784-256-128-10, batch 128): one parallel region fewer a step.
+void OneDnnBackend::run_backward_products(bool bf16, std::int64_t n, std::int64_t in,
+                                          std::int64_t out, const BackwardOperands& operands) {
+  using type = dnnl::memory::data_type;
+  const type operand = bf16 ? type::bf16 : type::f32;
+  const Threads threads = bf16 ? onednn::dense_threads_bf16(n, in, out) : dense_threads(n, in, out);
+  const auto build_data = [&] {
+    return matmul(cache_->engine(), matrix(n, out, operand), matrix(out, in, operand),
+                  matrix(n, in));
+  };
+  const auto build_weights = [&] {  // ddst^T: the [N, O] buffer read as [O, N]
+    return matmul(cache_->engine(), matrix(out, n, operand, true), matrix(n, in, operand),
+                  matrix(out, in));
+  };
+  const BackwardOperands& o = operands;
+  if (o.dsrc != nullptr && n * in * out >= onednn::kParallelMacs && onednn::max_threads() == 2) {
+    auto& data_entry =
+        cache_->get({.op = OpKind::dense_backward_data_side_by_side, .dims = {n, in, out}},
+                    Threads::one, build_data);
     auto& weights_entry =
         cache_->get({.op = OpKind::dense_backward_weights_side_by_side, .dims = {n, in, out}},
-                    Threads::one, [&] {
-                      return matmul(cache_->engine(), matrix(out, n, f32, true), matrix(n, in),
-                                    matrix(out, in));
-                    });
-    cache_->execute_side_by_side(data_entry, {ddst.data, weights.data, dsrc.data}, weights_entry,
-                                 {ddst.data, src.data, dweights.data});
+                    Threads::one, build_weights);
+    cache_->execute_side_by_side(data_entry, {o.ddst, o.weights, o.dsrc}, weights_entry,
+                                 {o.ddst, o.src, o.dweights});
     return;
   }
-
-  if (!dsrc.empty()) {
-    const PrimitiveKey key{.op = OpKind::dense_backward_data, .dims = {n, in, out}};
-    auto& entry = cache_->get(key, threads, [&] {
-      return matmul(cache_->engine(), matrix(n, out), matrix(out, in), matrix(n, in));
-    });
-    cache_->execute(entry, {ddst.data, weights.data, dsrc.data});
+  if (o.dsrc != nullptr) {
+    auto& entry =
+        cache_->get({.op = OpKind::dense_backward_data, .dims = {n, in, out}}, threads, build_data);
+    cache_->execute(entry, {o.ddst, o.weights, o.dsrc});
   }
-
-  const PrimitiveKey key{.op = OpKind::dense_backward_weights, .dims = {n, in, out}};
-  auto& entry = cache_->get(key, threads, [&] {
-    // ddst^T: the [N, O] buffer read as [O, N]
-    return matmul(cache_->engine(), matrix(out, n, f32, true), matrix(n, in), matrix(out, in));
-  });
-  cache_->execute(entry, {ddst.data, src.data, dweights.data});
+  auto& entry = cache_->get({.op = OpKind::dense_backward_weights, .dims = {n, in, out}}, threads,
+                            build_weights);
+  cache_->execute(entry, {o.ddst, o.src, o.dweights});
 }
 
 }  // namespace nnrun

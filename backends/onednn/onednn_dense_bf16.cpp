@@ -148,12 +148,10 @@ void OneDnnBackend::dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, 
 
 // dsrc[N,I] = bf16(ddst) * bf16(weights) (when asked for); dweights = bf16(ddst)^T * bf16(src).
 // The bias gradient (f32 column sums) is done by the caller. All operands are rounded in one
-// region first; two one-thread products then run side by side.
+// region, then the products run as in f32 (run_backward_products).
 void OneDnnBackend::dense_backward_bf16(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
                                         Tensor dweights) {
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
-  const auto bf16 = dnnl::memory::data_type::bf16;
-  const onednn::Threads threads = onednn::dense_threads_bf16(n, in, out);
   const bool want_dsrc = !dsrc.empty();
   std::uint16_t* ddst16 = bf16_ddst_.get(n * out);
   std::uint16_t* src16 = bf16_src_.get(n * in);
@@ -169,33 +167,8 @@ void OneDnnBackend::dense_backward_bf16(Tensor src, Tensor weights, Tensor ddst,
     onednn::to_bf16({{ddst32, ddst16, n * out}, {src32, src16, n * in}});
   }
 
-  const auto build_data = [&] {
-    return matmul(cache_->engine(), matrix(n, out, bf16), matrix(out, in, bf16), matrix(n, in));
-  };
-  const auto build_weights = [&] {
-    return matmul(cache_->engine(), matrix(out, n, bf16, true), matrix(n, in, bf16),
-                  matrix(out, in));
-  };
-  if (want_dsrc && threads == onednn::Threads::one && n * in * out >= onednn::kParallelMacs &&
-      onednn::max_threads() == 2) {
-    auto& data_entry =
-        cache_->get({.op = OpKind::dense_backward_data_side_by_side, .dims = {n, in, out}},
-                    onednn::Threads::one, build_data);
-    auto& weights_entry =
-        cache_->get({.op = OpKind::dense_backward_weights_side_by_side, .dims = {n, in, out}},
-                    onednn::Threads::one, build_weights);
-    cache_->execute_side_by_side(data_entry, {ddst16, weights16, dsrc.data}, weights_entry,
-                                 {ddst16, src16, dweights.data});
-    return;
-  }
-  if (want_dsrc) {
-    auto& entry =
-        cache_->get({.op = OpKind::dense_backward_data, .dims = {n, in, out}}, threads, build_data);
-    cache_->execute(entry, {ddst16, weights16, dsrc.data});
-  }
-  auto& entry = cache_->get({.op = OpKind::dense_backward_weights, .dims = {n, in, out}}, threads,
-                            build_weights);
-  cache_->execute(entry, {ddst16, src16, dweights.data});
+  run_backward_products(true, n, in, out,
+                        {ddst16, weights16, src16, want_dsrc ? dsrc.data : nullptr, dweights.data});
 }
 
 }  // namespace nnrun
