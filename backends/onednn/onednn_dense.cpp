@@ -16,7 +16,6 @@
 #include "backends/onednn/onednn_util.hpp"
 
 namespace nnrun {
-using onednn::BuiltPrimitive;
 using onednn::dense_threads;
 using onednn::fail;
 using onednn::matmul;

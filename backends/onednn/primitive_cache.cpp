@@ -157,23 +157,24 @@ void PrimitiveCache::execute_side_by_side(CachedPrimitive& a, std::initializer_l
   bind(a, data_a);
   bind(b, data_b);
   dnnl_status_t status_a = dnnl_success, status_b = dnnl_success;
+  const auto in_order = [&] {
+    status_a = run_to_completion(a, stream_.get());
+    if (status_a == dnnl_success) status_b = run_to_completion(b, stream_.get());
+  };
   const ThreadScope scope(Threads::one);  // oneDNN inside each thread: one thread each
 #ifdef _OPENMP
 #pragma omp parallel num_threads(2)
   {
-    const int thread = omp_get_thread_num(), count = omp_get_num_threads();
-    if (count == 1) {
+    const int thread = omp_get_thread_num();
+    if (omp_get_num_threads() == 1)
+      in_order();
+    else if (thread == 0)
       status_a = run_to_completion(a, stream_.get());
-      if (status_a == dnnl_success) status_b = run_to_completion(b, stream_.get());
-    } else if (thread == 0) {
-      status_a = run_to_completion(a, stream_.get());
-    } else if (thread == 1) {
+    else if (thread == 1)
       status_b = run_to_completion(b, second_stream_.get());
-    }
   }
 #else
-  status_a = run_to_completion(a, stream_.get());
-  if (status_a == dnnl_success) status_b = run_to_completion(b, stream_.get());
+  in_order();
 #endif
   if (status_a != dnnl_success) throw_status(a.name + ": execute", status_a);
   if (status_b != dnnl_success) throw_status(b.name + ": execute", status_b);
