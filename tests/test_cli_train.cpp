@@ -93,3 +93,17 @@ TEST_CASE("check prints the layer table with parameter counts") {
   CHECK(r.output.find("total") != std::string::npos);
   CHECK(r.output.find("4 features, 3 classes") != std::string::npos);
 }
+
+TEST_CASE("train: a batch_size above the training set size is noted in train.log") {
+  TempDir dir("train-big-batch");
+  const std::string config = source_path("configs/iris.yaml");
+  const std::string big = dir.file("big"), usual = dir.file("usual");
+  REQUIRE(
+      run_nnrun("train " + config + " -q --epochs 2 --set training.batch_size=500 --run-dir " + big)
+          .exit_code == 0);
+  CHECK(read_file(big + "/train.log")
+            .find("note: batch_size 500 is larger than the 120 training samples") !=
+        std::string::npos);
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 2 --run-dir " + usual).exit_code == 0);
+  CHECK(read_file(usual + "/train.log").find("note: batch_size") == std::string::npos);
+}

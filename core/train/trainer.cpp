@@ -100,6 +100,12 @@ TrainSummary Trainer::fit() {
                    ? " and " + std::to_string(partial.batches_done) + " batches of the next"
                    : std::string()));
   log_.line("data: " + describe_data(data_));
+  // Keras and PyTorch run such an epoch as one short batch without a word; say it, since a
+  // typo here changes the optimization (one step per epoch) without any other sign.
+  if (config_.training.batch_size > data_.train.size())
+    log_.line("note: batch_size " + std::to_string(config_.training.batch_size) +
+              " is larger than the " + std::to_string(data_.train.size()) +
+              " training samples: each epoch is one step over all of them");
   log_.line("model: " + std::to_string(model.parameter_count()) + " parameters; run directory " +
             run_dir);
   if (!moved_aside.empty())
