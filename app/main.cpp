@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   // Past a file size limit (ulimit -f), a write then fails with EFBIG and is reported with the
   // file's name, instead of SIGXFSZ killing the process mid-run.
   std::signal(SIGXFSZ, SIG_IGN);
-  nnrun::app::ensure_passive_openmp_wait(argv);
+  nnrun::app::apply_openmp_wait(argv);
   CLI::App app{"nnrun: train fully-connected neural networks described in YAML"};
   app.set_version_flag("--version", std::string("nnrun ") + nnrun::kVersion);
   app.require_subcommand(1);

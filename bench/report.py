@@ -31,7 +31,7 @@ import sys
 FASHION_WEIGHTS = 784 * 256 + 256 * 128 + 128 * 10  # 234,752
 # Table rows in this order: nnrun as built, an earlier build (--baseline), nnrun with
 # `precision: bf16` (when the build accepts it), the reference.
-TOOLS = ("nnrun", "nnrun-spin", "nnrun-baseline", "nnrun-bf16", "pytorch")
+TOOLS = ("nnrun", "nnrun-passive", "nnrun-spin", "nnrun-baseline", "nnrun-bf16", "pytorch")
 
 
 def max_rss_kb(time_file):
@@ -115,6 +115,12 @@ def fmt(value, spec):
     return "-" if value is None else format(value, spec)
 
 
+def openmp_wait(run):
+    """The OpenMP wait settings that a run's backend description lists, or "default"."""
+    found = re.findall(r"(OMP_WAIT_POLICY|GOMP_SPINCOUNT)=(\w+)", run.get("backend") or "")
+    return " ".join(f"{k}={v}" for k, v in found) or "default"
+
+
 def fashion_table(runs, peaks, batch, out):
     case = f"fashion b{batch}"
     mine = [r for r in runs if r["case"] == case]
@@ -162,6 +168,12 @@ def fashion_table(runs, peaks, batch, out):
     for tool in tools:
         if tool != "pytorch" and ratios[tool]:
             out.append(f"\n{tool}/torch per pair: {', '.join(f'{x:.2f}' for x in ratios[tool])}")
+    # How nnrun's idle OpenMP threads waited in each pair (it may choose per run).
+    for tool in tools:
+        waits = [openmp_wait(r) for r in sorted((r for r in mine if r["tool"] == tool),
+                                                key=lambda r: r["pair"]) if r.get("backend")]
+        if any(waits):
+            out.append(f"\n{tool} OpenMP wait per pair: {', '.join(waits)}")
     # Each pair trains both tools with its own seed: the accuracy column is a mean over seeds.
     for tool in tools:
         accs = [f"{r['test_accuracy']:.4f}" for r in sorted(

@@ -10,14 +10,15 @@
 # --baseline DIR  also run DIR/nnrun in every pair (an earlier build: before/after)
 # --quick         batch 128 and Iris only
 # When the build accepts `precision: bf16`, nnrun-bf16 runs in every Fashion-MNIST pair too.
-# At batch 128, nnrun-spin runs too: nnrun with GOMP_SPINCOUNT=3000 (threads wait for the next
-# parallel region by spinning some 50-100 us before sleeping): faster on a machine of one's
-# own, much slower on a busy one, so not nnrun's default.
+# nnrun runs as a user would start it, without OpenMP variables: it chooses how its idle threads
+# wait (app/openmp_env.hpp: sleep, after a short spin when nothing else was running at start);
+# the report lists the choice per pair. At batch 128, nnrun-passive runs too: nnrun with
+# OMP_WAIT_POLICY=PASSIVE (threads sleep at once), the setting for a busy machine.
 #
 # Installs what is missing (Debian: the build dependencies, python3-torch,
 # libopenblas0-pthread, dataset-fashion-mnist) when run as root; otherwise prints the
-# apt-get line and stops. Both tools run with OMP_WAIT_POLICY=PASSIVE (spinning OpenMP
-# threads take the other core from everything else on a shared 2-core machine).
+# apt-get line and stops. PyTorch and the matmul peak run with OMP_WAIT_POLICY=PASSIVE (PyTorch's
+# fastest setting here; libgomp's default spin takes the other core from everything else).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -115,7 +116,7 @@ bf16_note=$("$nnrun" check bench/configs/fashion_mlp_bench.yaml --set precision=
     echo "- nnrun (not a git checkout), $build"
   fi
   echo "- PyTorch $("$python" -c 'import torch; print(torch.__version__)'); $openblas_note"
-  echo "- $threads threads for both, OMP_WAIT_POLICY=PASSIVE, $pairs A/B pairs per case (nnrun first)"
+  echo "- $threads threads for both, $pairs A/B pairs per case (nnrun first); PyTorch with OMP_WAIT_POLICY=PASSIVE, nnrun with the wait it chooses itself (listed per pair), nnrun-passive with OMP_WAIT_POLICY=PASSIVE"
   [[ -n "$baseline" ]] && echo "- baseline: $baseline/nnrun runs in every pair as nnrun-baseline"
   [[ $bf16 -eq 1 ]] && echo "- precision bf16: nnrun-bf16 runs in every Fashion-MNIST pair" ||
     echo "- precision bf16 not measured: ${bf16_note:-refused}"
@@ -127,7 +128,9 @@ run_nnrun() {  # tool binary case pair config [args...]
   local tool=$1 binary=$2 case=$3 pair=$4 config=$5
   shift 5
   local dir="$work/$tool-${case// /-}-$pair"
-  /usr/bin/time -v -o "$work/time" "$binary" train "$config" --threads "$threads" \
+  # Without the OpenMP variables this script exports for PyTorch, unless the caller set some.
+  env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT ${NNRUN_ENV:-} \
+    /usr/bin/time -v -o "$work/time" "$binary" train "$config" --threads "$threads" \
     --run-dir "$dir" "$@" >"$work/nnrun.out" 2>&1 || { cat "$work/nnrun.out" >&2; exit 1; }
   "$python" bench/report.py nnrun "$dir" "$work/time" "$case" "$pair" "$tool" >>"$results"
 }
@@ -144,7 +147,7 @@ run_pair() {  # case pair config nnrun-args (one string) torch-args...
     run_nnrun nnrun-bf16 "$nnrun" "$case" "$pair" "$config" $args --set precision=bf16
   # shellcheck disable=SC2086
   [[ "$case" == "fashion b128" ]] &&
-    GOMP_SPINCOUNT=3000 run_nnrun nnrun-spin "$nnrun" "$case" "$pair" "$config" $args
+    NNRUN_ENV=OMP_WAIT_POLICY=PASSIVE run_nnrun nnrun-passive "$nnrun" "$case" "$pair" "$config" $args
   run_torch "$case" "$pair" "$@"
 }
 run_torch() {  # case pair args...

@@ -24,8 +24,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult run_nnrun(const std::string& args) {
-  const std::string command = std::string(NNRUN_BINARY) + " " + args + " 2>&1";
+// `prefix` goes before the binary, e.g. "env -u OMP_WAIT_POLICY".
+inline CommandResult run_nnrun(const std::string& args, const std::string& prefix = "") {
+  const std::string command =
+      (prefix.empty() ? "" : prefix + " ") + std::string(NNRUN_BINARY) + " " + args + " 2>&1";
   CommandResult r;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return r;

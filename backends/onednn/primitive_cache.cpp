@@ -4,7 +4,9 @@
 
 #include <oneapi/dnnl/dnnl_debug.h>
 
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
 
 #include "backends/onednn/onednn_backend.hpp"
 
@@ -263,9 +265,14 @@ std::string OneDnnBackend::description() const {
 #ifdef _OPENMP
   if (v->cpu_runtime == DNNL_RUNTIME_OMP) count = omp_get_max_threads();
 #endif
-  const std::string threads = count == 0   ? "default threads"
-                              : count == 1 ? "1 thread"
-                                           : std::to_string(count) + " threads";
+  std::string threads = count == 0   ? "default threads"
+                        : count == 1 ? "1 thread"
+                                     : std::to_string(count) + " threads";
+  // How idle threads wait decides much of a step's overhead (app/openmp_env.hpp), and may
+  // be chosen per run, so it is part of what a run says it ran on.
+  if (count != 1)
+    for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
+      if (const char* value = std::getenv(name)) threads += std::string(", ") + name + "=" + value;
   return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
          std::to_string(v->patch) + " (cpu runtime " + runtime_name(v->cpu_runtime) + ", " +
          threads + ", ISA " + isa_name(dnnl::get_effective_cpu_isa()) +
