@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <thread>
 
 #include "tests/cli_runner.hpp"
 
@@ -106,4 +107,22 @@ TEST_CASE("train: a batch_size above the training set size is noted in train.log
         std::string::npos);
   REQUIRE(run_nnrun("train " + config + " -q --epochs 2 --run-dir " + usual).exit_code == 0);
   CHECK(read_file(usual + "/train.log").find("note: batch_size") == std::string::npos);
+}
+
+TEST_CASE("train: more threads than CPUs is noted in train.log") {
+  TempDir dir("train-many-threads");
+  const unsigned cpus = std::thread::hardware_concurrency();
+  if (cpus == 0) return;  // unknown here: nnrun cannot tell either
+  const std::string run = dir.file("run");
+  REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 1 --threads " +
+                    std::to_string(cpus + 1) + " --run-dir " + run)
+              .exit_code == 0);
+  CHECK(read_file(run + "/train.log")
+            .find("note: threads " + std::to_string(cpus + 1) + " is more than the " +
+                  std::to_string(cpus) + " CPUs") != std::string::npos);
+  const std::string fitting = dir.file("fitting");
+  REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 1 --threads " +
+                    std::to_string(cpus) + " --run-dir " + fitting)
+              .exit_code == 0);
+  CHECK(read_file(fitting + "/train.log").find("note: threads") == std::string::npos);
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
@@ -106,6 +107,10 @@ TrainSummary Trainer::fit() {
     log_.line("note: batch_size " + std::to_string(config_.training.batch_size) +
               " is larger than the " + std::to_string(data_.train.size()) +
               " training samples: each epoch is one step over all of them");
+  const unsigned cpus = std::thread::hardware_concurrency();  // 0 when unknown
+  if (backend_.name() == "cpu" && cpus > 0 && config_.threads > static_cast<std::int64_t>(cpus))
+    log_.line("note: threads " + std::to_string(config_.threads) + " is more than the " +
+              std::to_string(cpus) + " CPUs of this machine: the extra threads only wait");
   log_.line("model: " + std::to_string(model.parameter_count()) + " parameters; run directory " +
             run_dir);
   if (!moved_aside.empty())
