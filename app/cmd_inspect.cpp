@@ -51,6 +51,7 @@ void print_text(const CheckpointInspection& r) {
     << "\n"
     << "backend      " << c.backend << "\n"
     << "status       " << c.status
+    << (c.status == "running" ? " (saved while training went on)" : "")
     << (c.stop_reason.empty() ? "" : " (stop reason: " + c.stop_reason + ")") << "\n"
     << "epoch        " << c.epoch << " (step " << c.step << ")\n"
     << "task         " << (c.task == Task::classification ? "classification" : "regression") << "\n"
