@@ -14,13 +14,9 @@
 
 namespace nnrun::app {
 
-OpenMpWait choose_openmp_wait(bool user_policy, bool user_spincount,
-                              std::span<const std::optional<int>> runnable_samples) {
-  if (user_policy) return {};
-  // An unreadable sample counts as busy: spinning is only ever the measured-safe exception.
-  const bool ran_alone = std::any_of(runnable_samples.begin(), runnable_samples.end(),
-                                     [](const std::optional<int>& n) { return n && *n <= 1; });
-  return {.set_passive = true, .set_short_spin = !user_spincount && ran_alone};
+bool choose_short_spin(bool user_spincount, std::span<const std::optional<int>> runnable_samples) {
+  return !user_spincount && std::any_of(runnable_samples.begin(), runnable_samples.end(),
+                                        [](const std::optional<int>& n) { return n && *n <= 1; });
 }
 
 std::optional<int> runnable_tasks(std::string_view line) {
@@ -58,12 +54,12 @@ std::vector<std::optional<int>> sample_runnable_tasks() {
 }  // namespace
 
 void apply_openmp_wait(char** argv) {
-  const bool user_policy = std::getenv("OMP_WAIT_POLICY") != nullptr;
-  if (user_policy) return;  // also true after the re-exec below: it happens once
-  const OpenMpWait wait =
-      choose_openmp_wait(false, std::getenv("GOMP_SPINCOUNT") != nullptr, sample_runnable_tasks());
+  // Also set after the re-exec below, so it happens once.
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  const bool short_spin =
+      choose_short_spin(std::getenv("GOMP_SPINCOUNT") != nullptr, sample_runnable_tasks());
   if (::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
-  if (wait.set_short_spin) ::setenv("GOMP_SPINCOUNT", kShortSpin, 1);  // best effort
+  if (short_spin) ::setenv("GOMP_SPINCOUNT", kShortSpin, 1);  // best effort
   ::execv("/proc/self/exe", argv);
   // execv failed (e.g. no /proc): carry on with the runtime's default policy.
 }

@@ -16,24 +16,21 @@ namespace nnrun::app {
 //   instead of 0.450 s (sd 0.076) on the idle machine, but 1.02 s instead of 0.67 s with
 //   `yes` busy on one core.
 // So nnrun sleeps, and spins briefly only when nothing else was running when it started.
-struct OpenMpWait {
-  bool set_passive = false;     // set OMP_WAIT_POLICY=PASSIVE
-  bool set_short_spin = false;  // set GOMP_SPINCOUNT=kShortSpin
-};
 inline constexpr const char* kShortSpin = "3000";
 
-// The choice, given what the user set and a few samples of how many tasks were runnable
-// (nnrun itself included): the user's OMP_WAIT_POLICY wins outright, a user's GOMP_SPINCOUNT
-// is kept, and the short spin needs a sample in which nnrun ran alone.
-OpenMpWait choose_openmp_wait(bool user_policy, bool user_spincount,
-                              std::span<const std::optional<int>> runnable_samples);
+// Whether to add the short spin (GOMP_SPINCOUNT=kShortSpin) to PASSIVE, given whether the
+// user set GOMP_SPINCOUNT (then theirs stays) and a few samples of how many tasks were
+// runnable, nnrun included: only when a sample shows nnrun running alone. An unreadable
+// sample counts as busy.
+bool choose_short_spin(bool user_spincount, std::span<const std::optional<int>> runnable_samples);
 
 // The runnable-task count of a /proc/loadavg line ("0.10 0.20 0.30 1/77 4242" -> 1).
 std::optional<int> runnable_tasks(std::string_view loadavg_line);
 
-// Applies choose_openmp_wait to this process: sets the variables and re-executes itself so
-// that the OpenMP runtime reads them. Returns when there is nothing to set (or exec failed,
-// which is harmless: the runtime's default stays).
+// Unless the user set OMP_WAIT_POLICY: sets OMP_WAIT_POLICY=PASSIVE (and the short spin when
+// choose_short_spin says so) and re-executes this program so that the OpenMP runtime reads
+// them. Returns when the user's policy stands (or exec failed, which is harmless: the
+// runtime's default stays).
 void apply_openmp_wait(char** argv);
 
 }  // namespace nnrun::app

@@ -9,7 +9,7 @@
 #include "app/openmp_env.hpp"
 #include "tests/cli_runner.hpp"
 
-using nnrun::app::choose_openmp_wait;
+using nnrun::app::choose_short_spin;
 using nnrun::app::runnable_tasks;
 using nnrun::testing::read_file;
 using nnrun::testing::run_nnrun;
@@ -20,25 +20,14 @@ namespace {
 using Samples = std::vector<std::optional<int>>;
 }  // namespace
 
-TEST_CASE("openmp wait: the user's OMP_WAIT_POLICY is left alone") {
-  const auto w = choose_openmp_wait(true, false, Samples{1, 1, 1});
-  CHECK_FALSE(w.set_passive);
-  CHECK_FALSE(w.set_short_spin);
-}
-
-TEST_CASE("openmp wait: passive always / short spin only when nnrun ran alone") {
-  const auto alone = choose_openmp_wait(false, false, Samples{2, 1, 3});
-  CHECK(alone.set_passive);
-  CHECK(alone.set_short_spin);
-  const auto busy = choose_openmp_wait(false, false, Samples{2, 2, 3});
-  CHECK(busy.set_passive);
-  CHECK_FALSE(busy.set_short_spin);
+TEST_CASE("openmp wait: the short spin only when nnrun ran alone / never over the user's") {
+  CHECK(choose_short_spin(false, Samples{2, 1, 3}));
+  CHECK(choose_short_spin(false, Samples{1}));
+  CHECK_FALSE(choose_short_spin(false, Samples{2, 2, 3}));
   // Unreadable samples count as busy; a user's GOMP_SPINCOUNT is kept.
-  CHECK_FALSE(choose_openmp_wait(false, false, Samples{std::nullopt, std::nullopt}).set_short_spin);
-  CHECK_FALSE(choose_openmp_wait(false, false, Samples{}).set_short_spin);
-  const auto user_spin = choose_openmp_wait(false, true, Samples{1, 1, 1});
-  CHECK(user_spin.set_passive);
-  CHECK_FALSE(user_spin.set_short_spin);
+  CHECK_FALSE(choose_short_spin(false, Samples{std::nullopt, std::nullopt}));
+  CHECK_FALSE(choose_short_spin(false, Samples{}));
+  CHECK_FALSE(choose_short_spin(true, Samples{1, 1, 1}));
 }
 
 TEST_CASE("openmp wait: the runnable count of a /proc/loadavg line") {
