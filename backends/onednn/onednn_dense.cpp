@@ -191,7 +191,7 @@ void OneDnnBackend::run_backward_products(bool bf16, std::int64_t n, std::int64_
                                           std::int64_t out, const BackwardOperands& operands) {
   using type = dnnl::memory::data_type;
   const type operand = bf16 ? type::bf16 : type::f32;
-  const Threads threads = bf16 ? onednn::dense_threads_bf16(n, in, out) : dense_threads(n, in, out);
+  const Threads threads = dense_threads(n, in, out);
   const auto build_data = [&] {
     return matmul(cache_->engine(), matrix(n, out, operand), matrix(out, in, operand),
                   matrix(n, in));

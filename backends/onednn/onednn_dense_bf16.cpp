@@ -137,7 +137,7 @@ void OneDnnBackend::dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, 
                          .algorithm = post_op ? post_op->post_op_alg : dnnl::algorithm::undef,
                          .alpha = post_op ? post_op->alpha : 0.0f,
                          .dims = {n, in, out}};
-  auto& entry = cache_->get(key, onednn::dense_threads_bf16(n, in, out), [&] {
+  auto& entry = cache_->get(key, onednn::dense_threads(n, in, out), [&] {
     const auto bf16 = dnnl::memory::data_type::bf16;
     const dnnl::memory::desc bias_desc = matrix(1, out);
     return matmul(cache_->engine(), matrix(n, in, bf16), matrix(in, out, bf16, true),
