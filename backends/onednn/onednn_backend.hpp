@@ -124,6 +124,13 @@ class OneDnnBackend final : public Backend {
                                Tensor dweights);
   // The two products from operands already in f32, or rounded to bf16: dsrc (unless null)
   // = ddst * weights, dweights = ddst^T * src, both written in f32.
+  // dst = post_op(src * weights^T + bias) with f32 or bf16 operands (already in that type;
+  // bias and dst f32): the one cached forward product of both precisions.
+  struct ForwardOperands {
+    void *src, *weights, *bias, *dst;
+  };
+  void run_forward_product(bool bf16, std::int64_t n, std::int64_t in, std::int64_t out,
+                           const onednn::EltwiseOp* post_op, const ForwardOperands& operands);
   struct BackwardOperands {
     void *ddst, *weights, *src, *dsrc, *dweights;
   };

@@ -73,18 +73,25 @@ void OneDnnBackend::dense_forward_with(Tensor src, Tensor weights, Tensor bias, 
                                        const onednn::EltwiseOp* post_op) {
   if (precision_ == MatmulPrecision::bf16)
     return dense_forward_bf16(src, weights, bias, dst, post_op);
-  const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
+  run_forward_product(false, src.rows, src.cols, weights.rows, post_op,
+                      {src.data, weights.data, bias.data, dst.data});
+}
+
+void OneDnnBackend::run_forward_product(bool bf16, std::int64_t n, std::int64_t in,
+                                        std::int64_t out, const onednn::EltwiseOp* post_op,
+                                        const ForwardOperands& o) {
   const PrimitiveKey key{.op = OpKind::dense_forward,
                          .algorithm = post_op ? post_op->post_op_alg : dnnl::algorithm::undef,
                          .alpha = post_op ? post_op->alpha : 0.0f,
                          .dims = {n, in, out}};
   auto& entry = cache_->get(key, dense_threads(n, in, out), [&] {
+    using type = dnnl::memory::data_type;
+    const type operand = bf16 ? type::bf16 : type::f32;
     const dnnl::memory::desc bias_desc = matrix(1, out);
-    const auto f32 = dnnl::memory::data_type::f32;
-    return matmul(cache_->engine(), matrix(n, in), matrix(in, out, f32, true), matrix(n, out),
-                  &bias_desc, post_op);
+    return matmul(cache_->engine(), matrix(n, in, operand), matrix(in, out, operand, true),
+                  matrix(n, out), &bias_desc, post_op);
   });
-  cache_->execute(entry, {src.data, weights.data, bias.data, dst.data});
+  cache_->execute(entry, {o.src, o.weights, o.bias, o.dst});
 }
 
 namespace {

@@ -13,10 +13,6 @@
 #include "backends/onednn/onednn_util.hpp"
 
 namespace nnrun {
-using onednn::matmul;
-using onednn::matrix;
-using onednn::OpKind;
-using onednn::PrimitiveKey;
 
 namespace onednn {
 namespace {
@@ -133,17 +129,7 @@ void OneDnnBackend::dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, 
                      {static_cast<const float*>(weights.data), weights16, out * in}});
   }
 
-  const PrimitiveKey key{.op = OpKind::dense_forward,
-                         .algorithm = post_op ? post_op->post_op_alg : dnnl::algorithm::undef,
-                         .alpha = post_op ? post_op->alpha : 0.0f,
-                         .dims = {n, in, out}};
-  auto& entry = cache_->get(key, onednn::dense_threads(n, in, out), [&] {
-    const auto bf16 = dnnl::memory::data_type::bf16;
-    const dnnl::memory::desc bias_desc = matrix(1, out);
-    return matmul(cache_->engine(), matrix(n, in, bf16), matrix(in, out, bf16, true),
-                  matrix(n, out), &bias_desc, post_op);
-  });
-  cache_->execute(entry, {src16, weights16, bias.data, dst.data});
+  run_forward_product(true, n, in, out, post_op, {src16, weights16, bias.data, dst.data});
 }
 
 // dsrc[N,I] = bf16(ddst) * bf16(weights) (when asked for); dweights = bf16(ddst)^T * bf16(src).
