@@ -46,7 +46,10 @@ void print_text(const CheckpointEvaluation& r) {
 
 int run_eval(const EvalOptions& options) {
   const CheckpointEvaluation r =
-      evaluate_checkpoint(options.checkpoint_path, {options.split, options.data, options.backend});
+      evaluate_checkpoint(options.checkpoint_path, {.split = options.split,
+                                                    .data = options.data,
+                                                    .config_path = options.config_path,
+                                                    .backend = options.backend});
   if (options.json)
     print_json(r);
   else

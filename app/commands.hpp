@@ -17,7 +17,8 @@ struct TrainOptions {
 struct EvalOptions {
   std::string checkpoint_path;
   std::string split = "val";
-  std::string data;  // another data set: a CSV path or a source mapping
+  std::string data;         // another data set: a CSV path or a source mapping
+  std::string config_path;  // take the data section from this config instead
   std::string backend = "auto";
   bool json = false;
 };

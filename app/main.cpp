@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
       "--data", eval.data,
       "Evaluate on other data of the same shape: a CSV file (same label "
       "column), or a source mapping such as '{format: idx, images: I, labels: L}'");
+  eval_cmd->add_option("--config", eval.config_path,
+                       "Take the data (paths, validation split, test set) from this config "
+                       "instead of the one stored in the checkpoint; the model, seed and "
+                       "normalization stay the checkpoint's");
   eval_cmd->add_option("--backend", eval.backend, "auto | cpu | cuda | reference")
       ->capture_default_str();
   eval_cmd->add_flag("--json", eval.json, "Print JSON");

@@ -5,10 +5,12 @@
 #include "core/config/config_loader.hpp"
 #include "core/errors.hpp"
 #include "core/model/loss.hpp"
+#include "core/names.hpp"
 #include "core/train/data_pipeline.hpp"
 #include "core/train/device_dataset.hpp"
 #include "core/train/evaluate.hpp"
 #include "core/train/model_outputs.hpp"
+#include "core/train/run_files.hpp"
 #include "core/train/snapshot.hpp"
 
 namespace nnrun {
@@ -31,6 +33,12 @@ std::vector<std::string> data_override(const std::string& data, const Config& st
   if (!stored.data.train.label.empty())
     source += ", label: " + yaml_quoted(stored.data.train.label);
   return {"data.test=" + source + "}"};
+}
+
+std::string normalize_text(const DataConfig& data) {
+  std::string text = "normalize: " + normalization_name(data.normalize);
+  if (data.normalize == Normalization::scale) text += ", scale: " + format_metric(data.scale);
+  return text;
 }
 
 // The per-class or regression numbers, from the outputs of a second pass over the same
@@ -58,6 +66,34 @@ Config stored_config(const Checkpoint& checkpoint, const std::string& path,
   return load_config_text(checkpoint.config_yaml, label, "", data_override(data, stored));
 }
 
+Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
+                         const EvalRequest& request) {
+  Config stored = stored_config(checkpoint, path, request.data);
+  if (request.config_path.empty()) return stored;
+  Config chosen = load_config_file(request.config_path, data_override(request.data, stored));
+  // The checkpoint's normalization statistics are the model's input contract; a different
+  // normalize in the file would be silently ignored, so it is an error instead.
+  if (chosen.data.normalize != stored.data.normalize ||
+      (stored.data.normalize == Normalization::scale && chosen.data.scale != stored.data.scale))
+    throw chosen.error_at("data.normalize",
+                          "differs from the run's (" + normalize_text(stored.data) +
+                              "); eval uses the normalization stored in the checkpoint");
+  // Only the data section is the file's: what built, trained and split for the model stays
+  // the run's (a different seed would draw a validation set that overlaps the training rows).
+  chosen.name = stored.name;
+  chosen.seed = stored.seed;
+  chosen.backend = stored.backend;
+  chosen.threads = stored.threads;
+  chosen.precision = stored.precision;
+  chosen.model = stored.model;
+  chosen.loss = stored.loss;
+  chosen.optimizer = stored.optimizer;
+  chosen.training = stored.training;
+  chosen.early_stopping = stored.early_stopping;
+  chosen.checkpoint = stored.checkpoint;
+  return chosen;
+}
+
 CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
                                       const std::string& path, const std::string& backend_name,
                                       std::int64_t max_batch) {
@@ -75,11 +111,11 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
   if (split != "val" && split != "train" && split != "test")
     throw InputError("--split: unknown split '" + split + "' (known: train, val, test)");
   const Checkpoint ckpt = load_checkpoint(path);
-  const Config config = stored_config(ckpt, path, request.data);
+  const Config config = evaluation_config(ckpt, path, request);
   if (split == "test" && !config.data.test)
-    throw InputError(path +
-                     ": the run's config has no data.test; use --split val or train, "
-                     "or --data FILE");
+    throw InputError((request.config_path.empty() ? path + ": the run's config"
+                                                  : request.config_path + ": the config") +
+                     " has no data.test; use --split val or train, or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
   const PreparedData data = prepare_data(config, normalizer);
   const Dataset& chosen = split == "val"     ? data.validation

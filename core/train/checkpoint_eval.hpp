@@ -21,6 +21,10 @@ struct EvalRequest {
   // Another data set of the same shape: a CSV path (read with the training label column) or
   // a source as a YAML mapping, e.g. "{format: idx, images: a.gz, labels: b.gz}".
   std::string data;
+  // A config file whose data section (paths, validation split, test set) replaces the stored
+  // one; the model, loss, seed and batch size stay the checkpoint's, so `--split val` with the
+  // training config is the run's own validation set.
+  std::string config_path;
   std::string backend = "auto";
 };
 
@@ -42,6 +46,11 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
 // data.test, validated by the config schema like any --set value.
 Config stored_config(const Checkpoint& checkpoint, const std::string& path,
                      const std::string& data = "");
+
+// The config an evaluation runs with: stored_config, or with request.config_path its data
+// section taken from that file (errors about data then point into it).
+Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
+                         const EvalRequest& request);
 
 // A model rebuilt from a checkpoint on a fresh backend, parameters loaded, activation
 // buffers prepared for batches of up to max_batch rows.

@@ -1,0 +1,76 @@
+// `nnrun eval CKPT --config FILE`: the data section comes from FILE (its paths relative to
+// FILE), everything that shaped the model stays the checkpoint's.
+#include <doctest/doctest.h>
+
+#include "tests/cli_runner.hpp"
+
+using namespace nnrun::testing;
+
+namespace {
+
+// A config in its own folder, next to its own copy of the Iris data; its model section is
+// deliberately unlike the run's (eval must not build it).
+std::string other_config(const TempDir& dir, const std::string& normalize) {
+  dir.write("other/iris.csv", read_file(source_path("datasets/iris.csv")));
+  return dir.write("other/eval.yaml",
+                   "data:\n"
+                   "  train: {format: csv, path: iris.csv, label: species}\n"
+                   "  validation: {split: 0.2, stratify: true}\n"
+                   "  test: {format: csv, path: iris.csv, label: species}\n"
+                   "  normalize: " +
+                       normalize +
+                       "\n"
+                       "model:\n"
+                       "  layers: [{dense: {units: 99}}, {dense: {units: 3}}]\n");
+}
+
+}  // namespace
+
+TEST_CASE("eval --config: takes the data from that file and keeps the run's model and split") {
+  TempDir dir("eval-config");
+  const std::string run = dir.file("run");
+  const CommandResult trained = run_nnrun("train " + source_path("configs/iris.yaml") +
+                                          " -q --epochs 5 --seed 7 --run-dir " + run);
+  REQUIRE_MESSAGE(trained.exit_code == 0, trained.output);
+  const std::string ckpt = run + "/best.ckpt";
+
+  // The run's config has no test set: --split test needs --config (or --data).
+  const CommandResult no_test = run_nnrun("eval " + ckpt + " --split test");
+  CHECK(no_test.exit_code == 2);
+
+  const std::string config = other_config(dir, "standard");
+  const CommandResult test =
+      run_nnrun("eval " + ckpt + " --config " + config + " --split test --json");
+  REQUIRE_MESSAGE(test.exit_code == 0, test.output);
+  CHECK(json_value(test.output, "samples") == 150);
+  // The same 150 rows through --data give the same loss: the file's test set was used.
+  const CommandResult data =
+      run_nnrun("eval " + ckpt + " --data " + dir.file("other/iris.csv") + " --json");
+  REQUIRE_MESSAGE(data.exit_code == 0, data.output);
+  CHECK(json_value(test.output, "loss") == json_value(data.output, "loss"));
+
+  // Same data and the run's seed (7; the file has none, so 42 by default): --split val is
+  // the run's own validation set.
+  const CommandResult val_stored = run_nnrun("eval " + ckpt + " --json");
+  const CommandResult val_config = run_nnrun("eval " + ckpt + " --config " + config + " --json");
+  REQUIRE_MESSAGE(val_config.exit_code == 0, val_config.output);
+  CHECK(json_value(val_config.output, "loss") == json_value(val_stored.output, "loss"));
+  CHECK(json_value(val_config.output, "samples") == 30);
+}
+
+TEST_CASE("eval --config: a normalize unlike the run's or a missing file is an error") {
+  TempDir dir("eval-config-bad");
+  const std::string run = dir.file("run");
+  REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + run)
+              .exit_code == 0);
+  const std::string config = other_config(dir, "minmax");
+  const CommandResult minmax = run_nnrun("eval " + run + "/best.ckpt --config " + config);
+  CHECK(minmax.exit_code == 2);
+  CHECK_MESSAGE(minmax.output.find("eval.yaml:5:") != std::string::npos, minmax.output);
+  CHECK_MESSAGE(minmax.output.find("data.normalize") != std::string::npos, minmax.output);
+
+  const CommandResult missing =
+      run_nnrun("eval " + run + "/best.ckpt --config " + dir.file("none.yaml"));
+  CHECK(missing.exit_code == 2);
+  CHECK_MESSAGE(missing.output.find("none.yaml") != std::string::npos, missing.output);
+}
