@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100}
+if [[ ! "$n" =~ ^[1-9][0-9]*$ || $# -gt 1 ]]; then
+  echo "usage: scripts/crash_test.sh [N]   (N: a positive number of kills, default 100)" >&2
+  exit 2
+fi
 nnrun=build/nnrun
 [[ -x $nnrun ]] || { echo "crash_test.sh: build first (scripts/demo.sh or scripts/test.sh)" >&2; exit 2; }
 work=$(mktemp -d)

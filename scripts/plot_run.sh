@@ -93,7 +93,7 @@ trap 'rm -f "$gp"' EXIT
       echo "set arrow from $best_epoch, graph 0 to $best_epoch, graph 1 nohead dt 2 lw 1.5 lc rgb '#2ca02c'"
     echo "set arrow from $epochs_run, graph 0 to $epochs_run, graph 1 nohead lw 1.5 lc rgb '#7f7f7f'"
     # The marks are explained in the key (NaN plots draw nothing but a key entry).
-    plots="'$metrics' using 1:$col_train with lines lw 2 lc rgb '#1f77b4' title 'training', \\
+    plots="$(gp_quote "$metrics") using 1:$col_train with lines lw 2 lc rgb '#1f77b4' title 'training', \\
   '' using 1:$col_val with lines lw 2 lc rgb '#d62728' title 'validation'"
     if [[ -n "$best_epoch" ]]; then
       plots+=", \\
@@ -114,8 +114,8 @@ trap 'rm -f "$gp"' EXIT
 } >"$gp"
 
 ok=1
-"$GNUPLOT" -e "set terminal $(gnuplot_png_terminal | sed 's/900,600/900,800/'); set output '$run/learning_curves.png'" "$gp" || ok=0
-"$GNUPLOT" -e "set terminal svg size 900,800 dynamic enhanced; set output '$run/learning_curves.svg'" "$gp" || ok=0
+"$GNUPLOT" -e "set terminal $(gnuplot_png_terminal | sed 's/900,600/900,800/'); set output $(gp_quote "$run/learning_curves.png")" "$gp" || ok=0
+"$GNUPLOT" -e "set terminal svg size 900,800 dynamic enhanced; set output $(gp_quote "$run/learning_curves.svg")" "$gp" || ok=0
 if ((!ok)); then
   echo "plot_run.sh: gnuplot failed on $run" >&2
   exit 1

@@ -13,12 +13,14 @@ usage: scripts/sweep_model_size.sh CONFIG --key KEY --values V1,V2,... [--jobs N
                                    [--set KEY=VALUE ...] [--title TEXT] [--slurm] [--dry-run]
                                    [--collect]
 
-Trains CONFIG once per value (nnrun train CONFIG --set KEY=VALUE), N runs at a time, then
-measures every run's best (best.ckpt) and final (last.ckpt) model on the training and the
-validation split with `nnrun eval --json` (evaluation mode: dropout off) and its parameter
-count with `nnrun inspect --json`, and writes
-  DIR/results.csv   value,parameters,best_train_error,best_val_error,last_train_error,
-                    last_val_error,best_epoch,epochs_run,stop_reason
+Checks every value with `nnrun check` first (a bad key or value is a usage error), trains
+CONFIG once per value (nnrun train CONFIG --set KEY=VALUE), N runs at a time, then measures
+every run's best model (best.ckpt) and final model (the weights the run ended with: the
+restored best epoch under early_stopping.restore_best, else last.ckpt) on the training and
+the validation split with `nnrun eval --json` (evaluation mode: dropout off) and its
+parameter count with `nnrun inspect --json`, and writes
+  DIR/results.csv   value,parameters,best_train_error,best_val_error,final_train_error,
+                    final_val_error,best_epoch,epochs_run,stop_reason
   DIR/results.md    the same as a Markdown table
   DIR/error_vs_parameters.png, .svg
                     training and validation error against the parameter count (log scale),
@@ -30,14 +32,16 @@ a row with its exit code and last error line; the sweep goes on.
   --key KEY         the config key to vary, e.g. model.layers[0].dense.units
   --values LIST     comma-separated values, e.g. 1,2,4,8,16 (a value cannot hold a comma)
   --jobs N          runs at the same time (default 1); each gets nproc/N threads
-  --out DIR         output folder (default runs/sweep_CONFIGNAME)
+  --out DIR         output folder (default runs/sweep_CONFIGNAME); an earlier sweep in it
+                    is moved into DIR/previous-N/ first
   --set KEY=VALUE   an override for every run (repeatable), e.g. --set training.epochs=20
   --title TEXT      the plot's title (default: Model-size sweep: KEY (CONFIG NAME))
   --slurm           write DIR/sweep.sbatch (a job array: one task per value) and
                     DIR/collect.sbatch (the collection step) instead of training here, and
                     print the sbatch line that chains them
   --dry-run         print the commands (or, with --slurm, the files) and run nothing
-  --collect         train nothing: collect and plot the runs already in DIR
+  --collect         train nothing: collect and plot the runs already in DIR (same --key and
+                    --values as the sweep that made them)
   -h, --help        this text
 Exit code: 0 all runs trained; 1 some run failed (all rows are still written); 2 usage.
 Environment: NNRUN (default build/nnrun of this checkout), GNUPLOT (default gnuplot).
@@ -51,7 +55,7 @@ usage_error() {
 }
 
 config="" key="" values_arg="" jobs="" out="" title="" slurm=0 dry_run=0 collect_only=0
-have_values=0
+have_values=0 jobs_given=0
 sets=()
 while (($# > 0)); do
   opt=$1
@@ -78,7 +82,7 @@ while (($# > 0)); do
   case "$opt" in
     --key) key=$value ;;
     --values) values_arg=$value; have_values=1 ;;
-    --jobs) jobs=$value ;;
+    --jobs) jobs=$value; jobs_given=1 ;;
     --out) out=$value ;;
     --title) title=$value ;;
     --set) [[ "$value" == ?*=* ]] || usage_error "--set needs KEY=VALUE, got '$value'"
@@ -101,12 +105,16 @@ for v in "${raw_values[@]}"; do
   [[ -n "$v" ]] || usage_error "--values has an empty value: '$values_arg'"
   values+=("$v")
 done
-if [[ -n "$jobs" ]]; then
+if ((jobs_given)); then
   [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || usage_error "--jobs needs a positive integer, got '$jobs'"
-  jobs_given=1
 else
-  jobs=1 jobs_given=0
+  jobs=1
 fi
+declare -A seen_values=()
+for v in "${values[@]}"; do
+  [[ -z "${seen_values[$v]:-}" ]] || usage_error "--values lists '$v' twice"
+  seen_values[$v]=1
+done
 
 n=${#values[@]}
 config_abs=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
@@ -137,6 +145,59 @@ train_command() {
 }
 
 quoted() { local a out_s=""; for a in "$@"; do out_s+=" $(printf '%q' "$a")"; done; echo "${out_s# }"; }
+
+# The --collect command for this sweep into the array `collect_args`.
+collect_command() {
+  local s
+  collect_args=("$script_abs" "$config_abs" --key "$key" --values "$values_arg"
+                --out "$out_abs" --collect)
+  ((jobs_given)) && collect_args+=(--jobs "$jobs")
+  [[ -n "$title" ]] && collect_args+=(--title "$title")
+  for s in "${sets[@]}"; do collect_args+=(--set "$s"); done
+}
+
+# Every value through `nnrun check` before anything trains: a mistyped key or a bad value is
+# a usage error now, not a failed run found hours into the sweep.
+check_values() {
+  local i s err
+  echo "checking $n configs ..."
+  for i in "${!values[@]}"; do
+    local check_cmd=("$NNRUN" check "$config_abs" --set "threads=$threads")
+    for s in "${sets[@]}"; do check_cmd+=(--set "$s"); done
+    check_cmd+=(--set "$key=${values[i]}")
+    if ! err=$("${check_cmd[@]}" 2>&1 >/dev/null); then
+      echo "sweep_model_size.sh: $key = ${values[i]}: $err" >&2
+      exit 2
+    fi
+  done
+}
+
+# An earlier sweep in DIR goes into DIR/previous-N/ (as nnrun train does with a run
+# directory): its runs are neither lost nor mixed into this sweep's table.
+move_earlier_sweep() {
+  local items=() item k=1
+  for item in results.csv results.md runs logs error_vs_parameters.png error_vs_parameters.svg \
+              plot.dat plot.gp sweep.values sweep.sbatch collect.sbatch; do
+    [[ -e "$out_abs/$item" ]] && items+=("$item")
+  done
+  ((${#items[@]})) || return 0
+  while [[ -e "$out_abs/previous-$k" ]]; do k=$((k + 1)); done
+  mkdir -p "$out_abs/previous-$k" || nnrun_die "cannot create $out_abs/previous-$k"
+  for item in "${items[@]}"; do
+    mv -- "$out_abs/$item" "$out_abs/previous-$k/" || nnrun_die "cannot move $out_abs/$item"
+  done
+  echo "moved the earlier sweep in $out_abs to previous-$k/"
+}
+
+# DIR/sweep.values names the sweep a folder holds, so that --collect measures only that one.
+manifest() { printf 'key=%s\nvalues=%s' "$key" "$(IFS=,; echo "${values[*]}")"; }
+write_manifest() { manifest >"$out_abs/sweep.values" || nnrun_die "cannot write $out_abs"; }
+check_manifest() {
+  [[ -d "$out_abs/runs" ]] || usage_error "--collect: no sweep in $out_abs (no runs/ folder)"
+  [[ -f "$out_abs/sweep.values" ]] || return 0  # written by an older version of this script
+  [[ "$(<"$out_abs/sweep.values")" == "$(manifest)" ]] ||
+    usage_error "--collect: $out_abs holds the sweep $(tr '\n' ' ' <"$out_abs/sweep.values")- give its --key and --values"
+}
 
 # ---------------------------------------------------------------------------------------
 # --slurm: write the job-array script and the collection script.
@@ -176,11 +237,8 @@ write_slurm() {
     echo "  *) echo \"no run for array task \$SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;"
     echo "esac"
   } >"$sweep_file.tmp"
-  local collect_args=("$script_abs" "$config_abs" --key "$key" --values "$values_arg"
-                      --out "$out_abs" --collect)
-  ((jobs_given)) && collect_args+=(--jobs "$jobs")
-  [[ -n "$title" ]] && collect_args+=(--title "$title")
-  for s in "${sets[@]}"; do collect_args+=(--set "$s"); done
+  local collect_args
+  collect_command
   {
     echo "#!/usr/bin/env bash"
     echo "# Collection step of the nnrun sweep in $(basename "$sweep_file"): evaluates every run and"
@@ -208,7 +266,9 @@ if ((slurm)); then
     rm -rf "$tmp"
     exit 0
   fi
+  move_earlier_sweep
   mkdir -p "$out_abs/logs" || nnrun_die "cannot create $out_abs"
+  write_manifest
   write_slurm "$out_abs/sweep.sbatch" "$out_abs/collect.sbatch"
   echo "wrote $out_abs/sweep.sbatch ($n array tasks, $key = ${values[*]})"
   echo "wrote $out_abs/collect.sbatch (results.csv, results.md, plots)"
@@ -231,6 +291,7 @@ if ((dry_run)); then
   echo "# then, for each run:"
   for i in "${!values[@]}"; do
     run=$out_abs/runs/${names[i]}
+    # last.ckpt, or best.ckpt when summary.json says the final weights are its epoch's
     for which in best last; do
       for split in train val; do
         echo "$(quoted "$NNRUN" eval "$run/$which.ckpt" --json --split "$split")"
@@ -243,7 +304,14 @@ if ((dry_run)); then
 fi
 
 nnrun_require_binary
+if ((collect_only)); then
+  check_manifest
+else
+  check_values
+  move_earlier_sweep
+fi
 mkdir -p "$out_abs/logs" "$out_abs/runs" || nnrun_die "cannot create $out_abs"
+((collect_only)) || write_manifest
 
 # ---------------------------------------------------------------------------------------
 # A pool of background jobs, at most $jobs at a time. Monitor mode gives each job its own
@@ -257,7 +325,9 @@ stop_jobs() {
   for pid in "${running[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
   { wait; } 2>/dev/null  # (no "Terminated" job notices)
   echo "sweep_model_size.sh: interrupted; runs so far are in $out_abs" >&2
-  echo "  (tabulate them with: $(quoted "$script_abs" "$config" --key "$key" --values "$values_arg" --out "$out_abs") --collect)" >&2
+  local collect_args
+  collect_command
+  echo "  (tabulate them with: $(quoted "${collect_args[@]}"))" >&2
   exit 130
 }
 trap stop_jobs INT TERM
@@ -311,20 +381,37 @@ collect_job() {
   local name=${names[i]}
   local run=$out_abs/runs/$name log=$out_abs/logs/$name.collect.log
   local status="" params="" best_epoch="" epochs_run="" stop_reason="" which split f
+  local final_weights="" final_ckpt=last final_note=""
   local -A err=()
   : >"$log"
   [[ -f "$out_abs/logs/$name.status" ]] && status=$(<"$out_abs/logs/$name.status")
-  for which in best last; do
-    [[ -f "$run/$which.ckpt" ]] || continue
-    for split in train val; do
-      f=$run/eval-$which-$split.json
-      if OMP_NUM_THREADS=$threads "$NNRUN" eval "$run/$which.ckpt" --json --split "$split" \
-           >"$f" 2>>"$log"; then
-        err[$which-$split]=$(error_of "$f")
-        json_get "$f" mse | grep -q . && echo mse >"$out_abs/logs/$name.kind"
-      fi
-    done
-  done
+  eval_split() {  # eval_split CHECKPOINT_NAME LABEL SPLIT: err[LABEL-SPLIT] from eval --json
+    f=$run/eval-$2-$3.json
+    if OMP_NUM_THREADS=$threads "$NNRUN" eval "$run/$1.ckpt" --json --split "$3" \
+         >"$f" 2>>"$log"; then
+      err[$2-$3]=$(error_of "$f")
+      json_get "$f" mse | grep -q . && echo mse >"$out_abs/logs/$name.kind"
+    fi
+  }
+  if [[ -f "$run/best.ckpt" ]]; then
+    for split in train val; do eval_split best best "$split"; done
+  fi
+  # The final model is the one the run ended with (summary.json: final.weights). Under
+  # early_stopping.restore_best that is the best epoch, which best.ckpt holds when both
+  # monitors agree; last.ckpt keeps the last epoch's weights (for --resume).
+  [[ -f "$run/summary.json" ]] &&
+    final_weights=$(grep -o '"weights": "[^"]*"' "$run/summary.json" | head -n 1 | cut -d'"' -f4)
+  if [[ "$final_weights" == "best epoch "* ]]; then
+    if [[ -f "$run/eval-best-val.json" &&
+          "$(json_get "$run/eval-best-val.json" epoch)" == "${final_weights#best epoch }" ]]; then
+      final_ckpt=best
+    else
+      final_note="; the final model ($final_weights) is in no checkpoint: last.ckpt measured"
+    fi
+  fi
+  if [[ -f "$run/$final_ckpt.ckpt" ]]; then
+    for split in train val; do eval_split "$final_ckpt" final "$split"; done
+  fi
   for which in last best; do
     [[ -f "$run/$which.ckpt" ]] || continue
     if "$NNRUN" inspect "$run/$which.ckpt" --json >"$run/inspect.json" 2>>"$log"; then
@@ -347,10 +434,11 @@ collect_job() {
     last_line=$(grep -v '^[[:space:]]*$' "$out_abs/logs/$name.log" 2>/dev/null | tail -n 1)
     stop_reason="failed (exit $status): ${last_line:-no output}"
   fi
+  stop_reason+=$final_note
   {
     csv_quote "${values[i]}"
     printf ',%s,%s,%s,%s,%s,%s,%s,' "$params" "${err[best-train]:-}" "${err[best-val]:-}" \
-      "${err[last-train]:-}" "${err[last-val]:-}" "$best_epoch" "$epochs_run"
+      "${err[final-train]:-}" "${err[final-val]:-}" "$best_epoch" "$epochs_run"
     csv_quote "$stop_reason"
     echo
   } >"$out_abs/logs/$name.row"
@@ -380,7 +468,7 @@ set +m
 # results.csv, results.md
 
 csv=$out_abs/results.csv
-echo "value,parameters,best_train_error,best_val_error,last_train_error,last_val_error,best_epoch,epochs_run,stop_reason" >"$csv.tmp"
+echo "value,parameters,best_train_error,best_val_error,final_train_error,final_val_error,best_epoch,epochs_run,stop_reason" >"$csv.tmp"
 kind="error (1 - accuracy)"
 failed=0
 for i in "${!values[@]}"; do
@@ -408,9 +496,10 @@ csv_rows() {
   }' "$csv"
 }
 
-# The best size: the lowest validation error of the final model (last.ckpt).
-best_row=$(csv_rows | awk -F'\t' '$6 != "" && $2 != "" && (best == "" || $6 + 0 < best + 0) {
-  best = $6; row = $0 } END { print row }')
+# The best size: the lowest validation error of a final model, among the runs that ended
+# normally (a failed or interrupted run's numbers are shown but not chosen).
+best_row=$(csv_rows | awk -F'\t' '$6 != "" && $2 != "" && $9 !~ /^(failed|no exit code|not run)/ &&
+  (best == "" || $6 + 0 < best + 0) { best = $6; row = $0 } END { print row }')
 best_value=$(cut -f1 <<<"$best_row")
 
 md=$out_abs/results.md
@@ -419,10 +508,11 @@ md=$out_abs/results.md
   echo
   echo "Config \`$config\`, $n values, $(date -u +%Y-%m-%dT%H:%MZ)$( ((${#sets[@]})) && printf ', overrides:' && printf ' `--set %s`' "${sets[@]}")."
   echo "Error: $kind, measured by \`nnrun eval\` (evaluation mode) on the training and validation"
-  echo "splits. *best*: \`best.ckpt\` (the epoch with the best \`checkpoint.monitor\`); *last*: the"
-  echo "final model, \`last.ckpt\`. Gap: last val - last train."
+  echo "splits. *best*: \`best.ckpt\` (the epoch with the best \`checkpoint.monitor\`); *final*: the"
+  echo "model the run ended with (the restored best epoch under \`early_stopping.restore_best\`,"
+  echo "else the last epoch). Gap: final val - final train."
   echo
-  echo "| $key | parameters | best train | best val | last train | last val | gap | best epoch | epochs | stop reason |"
+  echo "| $key | parameters | best train | best val | final train | final val | gap | best epoch | epochs | stop reason |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   csv_rows | awk -F'\t' -v best="$best_value" '
     function num(x) { return x == "" ? "-" : sprintf("%.4f", x) }
@@ -445,14 +535,14 @@ md=$out_abs/results.md
 # ---------------------------------------------------------------------------------------
 # Plot: error against parameters, log x.
 
-plot_note="no plot"
+plot_note="no plot" plot_failed=0
 dat=$out_abs/plot.dat
 csv_rows | awk -F'\t' '$2 != "" && $6 != "" {
   printf "%s\t%s\t%s\t%s\t%s\t%s\n", $2, ($3 == "" ? "NaN" : $3), ($4 == "" ? "NaN" : $4),
     ($5 == "" ? "NaN" : $5), $6, $1 }' | sort -g -k1,1 >"$dat"
 if [[ ! -s "$dat" ]]; then
   plot_note="no plot: no run finished"
-elif have_gnuplot; then
+elif have_gnuplot "the CSV and Markdown results are written"; then
   best_params=$(cut -f2 <<<"$best_row")
   best_err=$(cut -f6 <<<"$best_row")
   png_terminal=$(gnuplot_png_terminal)
@@ -464,20 +554,20 @@ elif have_gnuplot; then
   {
     cat <<EOF
 # gnuplot script written by scripts/sweep_model_size.sh; columns of plot.dat:
-# parameters, best train, best val, last train, last val error, value
+# parameters, best train, best val, final train, final val error, value
 set datafile separator "\t"
 set datafile missing "NaN"
 set logscale x
 set format x "10^{%L}"
 set grid
-set key top right box opaque
+set key below maxcols 2 samplen 3
 set title "$title"
 set xlabel "parameters (log scale)"
 set ylabel "$ylabel"
 set yrange [0:*]
 set offsets graph 0.02, graph 0.08, graph 0.08, 0
 $(printf '$best << EOD\n%s\t%s\nEOD' "$best_params" "$best_err")
-plot "$dat" using 1:5 with linespoints lw 2 pt 7 lc rgb "#d62728" title "validation (final model)", \\
+plot $(gp_quote "$dat") using 1:5 with linespoints lw 2 pt 7 lc rgb "#d62728" title "validation (final model)", \\
      "" using 1:4 with linespoints lw 2 pt 7 lc rgb "#1f77b4" title "training (final model)", \\
      "" using 1:3 with linespoints lw 1 dt 2 pt 6 lc rgb "#ff9896" title "validation (best.ckpt)", \\
      "" using 1:2 with linespoints lw 1 dt 2 pt 6 lc rgb "#aec7e8" title "training (best.ckpt)", \\
@@ -486,21 +576,22 @@ plot "$dat" using 1:5 with linespoints lw 2 pt 7 lc rgb "#d62728" title "validat
        title "best size: $short_key = $best_value ($best_params parameters)"
 EOF
   } >"$gp"
-  if "$GNUPLOT" -e "set terminal $png_terminal; set output '$out_abs/error_vs_parameters.png'" "$gp" \
+  if "$GNUPLOT" -e "set terminal $png_terminal; set output $(gp_quote "$out_abs/error_vs_parameters.png")" "$gp" \
        2>"$out_abs/logs/gnuplot.log" &&
-     "$GNUPLOT" -e "set terminal svg size 900,600 dynamic enhanced; set output '$out_abs/error_vs_parameters.svg'" \
+     "$GNUPLOT" -e "set terminal svg size 900,600 dynamic enhanced; set output $(gp_quote "$out_abs/error_vs_parameters.svg")" \
        "$gp" 2>>"$out_abs/logs/gnuplot.log"; then
     plot_note="$out_abs/error_vs_parameters.png, .svg"
   else
     plot_note="gnuplot failed: see $out_abs/logs/gnuplot.log"
+    plot_failed=1
   fi
 fi
 
 echo
 csv_rows | awk -F'\t' -v key="$key" '
   function num(x) { return x == "" ? "-" : sprintf("%.4f", x) }
-  BEGIN { printf "%-10s %11s %11s %11s %11s  %s\n", "value", "parameters", "last train",
-          "last val", "best val", "stop reason" }
+  BEGIN { printf "%-10s %11s %11s %11s %11s  %s\n", "value", "parameters", "final train",
+          "final val", "best val", "stop reason" }
   { printf "%-10s %11s %11s %11s %11s  %s\n", $1, ($2 == "" ? "-" : $2), num($5), num($6),
       num($4), $9 }'
 echo
@@ -512,4 +603,5 @@ if ((failed > 0)); then
   echo "$failed of $n runs failed or did not run (their rows say why)" >&2
   exit 1
 fi
+((plot_failed == 0)) || exit 1
 exit 0

@@ -117,7 +117,7 @@ bool is_svg(const std::string& path) {
 
 const std::string kUnitsKey = "'model.layers[0].dense.units'";
 const std::string kHeader =
-    "value,parameters,best_train_error,best_val_error,last_train_error,last_val_error,"
+    "value,parameters,best_train_error,best_val_error,final_train_error,final_val_error,"
     "best_epoch,epochs_run,stop_reason";
 
 }  // namespace
@@ -175,7 +175,7 @@ TEST_CASE("sweep script trains two runs at a time and collects them") {
     REQUIRE(row.size() == 9);
     CHECK(row[0] == values[i]);
     CHECK(row[1] == parameters[i]);
-    for (std::size_t c = 2; c <= 5; ++c) {  // best/last train/val error: fractions
+    for (std::size_t c = 2; c <= 5; ++c) {  // best/final train/val error: fractions
       REQUIRE_FALSE(row[c].empty());
       const double e = std::stod(row[c]);
       CHECK(e >= 0.0);
@@ -189,7 +189,7 @@ TEST_CASE("sweep script trains two runs at a time and collects them") {
     CHECK(fs::exists(out + "/runs/0" + std::to_string(i) + "-" + values[i] + "/last.ckpt"));
   }
   // The collection keeps what it measured next to each run.
-  CHECK(read_file(out + "/runs/01-10/eval-last-val.json").find("\"split\": \"val\"") !=
+  CHECK(read_file(out + "/runs/01-10/eval-final-val.json").find("\"split\": \"val\"") !=
         std::string::npos);
 
   const std::string md = read_file(out + "/results.md");
@@ -209,23 +209,96 @@ TEST_CASE("sweep script reports a failed run as a row and goes on") {
   TempDir dir("sweep_failed");
   const std::string config = write_tiny_config(dir);
   const std::string out = dir.file("sweep");
-  // units=0 is a config error (exit 2 from nnrun train); units=3 still trains.
-  const CommandResult r =
-      run_shell(script("sweep_model_size.sh", q(config) + " --key " + kUnitsKey +
-                                                  " --values 0,3 --jobs 2 --out " + q(out)));
+  // Both values pass `nnrun check`; lr 1e38 with plain SGD and ReLU overflows to a non-finite
+  // loss, and on_nan: fail makes that run exit 1. lr 0.02 still trains.
+  const CommandResult r = run_shell(script(
+      "sweep_model_size.sh",
+      q(config) + " --key optimizer.lr --values 1e38,0.02 --jobs 2 --set optimizer.type=sgd" +
+          " --set training.on_nan=fail --set 'model.layers[0].dense.activation=relu' --out " +
+          q(out)));
   INFO(r.output);
   CHECK(r.exit_code == 1);
   const auto rows = read_csv(out + "/results.csv");
   REQUIRE(rows.size() == 3);
   REQUIRE(rows[1].size() == 9);
-  CHECK(rows[1][0] == "0");
-  CHECK(rows[1][1].empty());
-  CHECK(rows[1][8].rfind("failed (exit 2): ", 0) == 0);
-  CHECK(rows[1][8].find("units") != std::string::npos);  // nnrun's own error line
+  CHECK(rows[1][0] == "1e38");
+  CHECK(rows[1][8].rfind("failed (exit 1): ", 0) == 0);
+  CHECK(rows[1][8].find("diverged") != std::string::npos);  // nnrun's own error line
   REQUIRE(rows[2].size() == 9);
-  CHECK(rows[2][0] == "3");
-  CHECK(rows[2][1] == "17");
+  CHECK(rows[2][0] == "0.02");
+  CHECK(rows[2][1] == "22");  // 2*4+4 + 4*2+2
   CHECK(rows[2][8] == "completed all 3 epochs");
+  // The failed run is shown but never chosen as the best size.
+  CHECK(read_file(out + "/results.md").find("| 0.02 **(best)**") != std::string::npos);
+}
+
+TEST_CASE("sweep script checks every value before training and refuses duplicates") {
+  TempDir dir("sweep_checked");
+  const std::string config = q(write_tiny_config(dir));
+  const std::string out = dir.file("sweep");
+  const std::vector<std::string> bad = {
+      " --key " + kUnitsKey + " --values 3,0",            // units 0: nnrun check fails
+      " --key model.layers[0].dense.unitz --values 3,4",  // a mistyped key
+      " --key " + kUnitsKey + " --values 3,4,3",          // a value twice
+  };
+  for (const std::string& args : bad) {
+    CAPTURE(args);
+    const CommandResult r =
+        run_shell(script("sweep_model_size.sh", config + args + " --out " + q(out)));
+    CHECK(r.exit_code == 2);
+    CHECK_FALSE(fs::exists(out + "/runs"));  // nothing trained
+  }
+  const CommandResult units_zero = run_shell(script(
+      "sweep_model_size.sh", config + " --key " + kUnitsKey + " --values 3,0 --out " + q(out)));
+  CHECK(units_zero.output.find("must be >= 1") != std::string::npos);  // nnrun check's error
+}
+
+TEST_CASE("sweep script moves an earlier sweep aside and collects only its own") {
+  TempDir dir("sweep_again");
+  const std::string config = q(write_tiny_config(dir));
+  const std::string out = dir.file("sweep");
+  const std::string first = config + " --key " + kUnitsKey + " --values 3,5 --out " + q(out);
+  REQUIRE(run_shell(script("sweep_model_size.sh", first)).exit_code == 0);
+  const std::string second = config + " --key " + kUnitsKey + " --values 7 --out " + q(out);
+  const CommandResult again = run_shell(script("sweep_model_size.sh", second));
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  CHECK(fs::exists(out + "/previous-1/runs/00-3/last.ckpt"));  // the earlier sweep, kept
+  CHECK(fs::exists(out + "/previous-1/results.csv"));
+  CHECK_FALSE(fs::exists(out + "/runs/01-5"));  // and not mixed into this one
+  CHECK(read_csv(out + "/results.csv").size() == 2);
+  // --collect with other values than the folder's sweep is a usage error, results untouched.
+  const std::string before = read_file(out + "/results.csv");
+  const CommandResult wrong =
+      run_shell(script("sweep_model_size.sh", config + " --key " + kUnitsKey +
+                                                  " --values 3,5 --out " + q(out) + " --collect"));
+  CHECK(wrong.exit_code == 2);
+  CHECK(read_file(out + "/results.csv") == before);
+  CHECK(run_shell(script("sweep_model_size.sh", second + " --collect")).exit_code == 0);
+}
+
+TEST_CASE("sweep script's final model is the restored best epoch under restore_best") {
+  TempDir dir("sweep_final");
+  const std::string config = q(write_tiny_config(dir));
+  const std::string out = dir.file("sweep");
+  // lr 0.3 and patience 1 over 30 epochs: early stopping fires and the last epoch is worse
+  // than the best; the final model (restored best) is then best.ckpt, not last.ckpt.
+  const CommandResult r = run_shell(script(
+      "sweep_model_size.sh", config + " --key " + kUnitsKey +
+                                 " --values 16 --set training.epochs=30 --set optimizer.lr=0.3" +
+                                 " --set 'early_stopping={monitor: val_loss, patience: 1}' --out " +
+                                 q(out)));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto rows = read_csv(out + "/results.csv");
+  REQUIRE(rows.size() == 2);
+  REQUIRE(rows[1].size() == 9);
+  const std::string summary = read_file(out + "/runs/00-16/summary.json");
+  REQUIRE(summary.find("\"weights\": \"best epoch " + rows[1][6] + "\"") != std::string::npos);
+  CHECK(rows[1][4] == rows[1][2]);  // final train error = best.ckpt's
+  CHECK(rows[1][5] == rows[1][3]);  // final val error = best.ckpt's
+  CHECK(read_file(out + "/runs/00-16/eval-final-val.json") ==
+        read_file(out + "/runs/00-16/eval-best-val.json"));
 }
 
 TEST_CASE("sweep script slurm output parses and has one array task per value") {

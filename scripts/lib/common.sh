@@ -50,10 +50,17 @@ csv_quote() {
   fi
 }
 
-# have_gnuplot: true when gnuplot runs; else prints how to install it (once) and is false.
-have_gnuplot() {
+# gp_quote TEXT: TEXT as a gnuplot single-quoted string (no escapes there but '' for '), so
+# that any path can be named in a gnuplot command or script.
+gp_quote() {
+  local s=${1//\'/\'\'}
+  printf "'%s'" "$s"
+}
+
+# have_gnuplot [NOTE]: true when gnuplot runs; else prints how to install it and is false.
+have_gnuplot() {  # [NOTE]: what is still written without plots, for the message
   if command -v "$GNUPLOT" >/dev/null 2>&1; then return 0; fi
-  echo "${0##*/}: gnuplot not found: no plots (the CSV and Markdown results are written)." >&2
+  echo "${0##*/}: gnuplot not found: no plots${1:+ ($1)}." >&2
   echo "  Install it (Debian):  sudo apt-get install -y --no-install-recommends gnuplot-nox" >&2
   return 1
 }
