@@ -80,15 +80,17 @@ TrainSummary Trainer::fit() {
   EpochResumePoint partial;
   std::int64_t first_epoch = 1;
   if (resume_) {
+    // The reader checked that history holds epochs 1..epoch; these check the counters.
+    const StateLimits limits{resume_->epoch, session.batches_per_epoch(), resume_path_};
+    best_tracker.restore(load_monitor(resume_->state, "checkpoint_monitor", limits));
+    stopper.restore(load_monitor(resume_->state, "early_stopping", limits));
+    if (resume_->state.count("plateau.lr"))
+      schedule.restore_plateau_state(load_plateau(resume_->state, limits));
+    partial = load_partial_epoch(resume_->state, limits);
     load_parameters(*resume_, model, resume_path_);
     load_optimizer_state(*resume_, session.optimizer(), backend_, resume_path_);
-    best_tracker.restore(load_monitor(resume_->state, "checkpoint_monitor"));
-    stopper.restore(load_monitor(resume_->state, "early_stopping"));
-    if (resume_->state.count("plateau.lr"))
-      schedule.restore_plateau_state(load_plateau(resume_->state));
     for (const auto& row : resume_->history)
       history.push_back(record_from_history(row, data_.train.task));
-    partial = load_partial_epoch(resume_->state);
     first_epoch = resume_->epoch + 1;
   }
   MetricsCsv csv(in_run("metrics.csv"), history);
