@@ -13,6 +13,7 @@
 #include "core/train/epoch_printer.hpp"
 #include "core/train/interrupt.hpp"
 #include "core/train/progress_bar.hpp"
+#include "core/train/resume.hpp"
 #include "core/train/run_directory.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/run_lock.hpp"
@@ -57,9 +58,7 @@ TrainSummary Trainer::fit() {
   check_model_fits_data(config_, data_.train);
 
   // A resumed run continues in its checkpoint's folder; a new one may move an old run aside.
-  const std::string run_dir = resume_
-                                  ? fs::path(resume_path_).parent_path().lexically_normal().string()
-                                  : config_.checkpoint.dir;
+  const std::string run_dir = resume_ ? resume_run_directory(resume_path_) : config_.checkpoint.dir;
   std::error_code ec;
   fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
   RunLock lock(run_dir.empty() ? "." : run_dir);
