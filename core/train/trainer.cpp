@@ -64,6 +64,11 @@ TrainSummary Trainer::fit() {
   RunLock lock(run_dir.empty() ? "." : run_dir);
   const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
   if (resume_) remove_stale_temporaries(run_dir);
+  // A resume from an earlier checkpoint than the run's latest: the later checkpoints would
+  // disagree with this run (best.ckpt of a discarded epoch); they go to previous-N.
+  const DiscardedFiles discarded =
+      resume_ ? set_aside_discarded_continuation(run_dir, resume_->epoch, resume_path_)
+              : DiscardedFiles{};
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
   log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
   if (!resume_) write_file_atomically(in_run("config.yaml"), config_yaml_);
@@ -116,6 +121,29 @@ TrainSummary Trainer::fit() {
             run_dir);
   if (!moved_aside.empty())
     log_.line("note: " + run_dir + " held an earlier run; its files were moved to " + moved_aside);
+  // best.ckpt must hold the best epoch the resumed run reports. A discarded continuation may
+  // have overwritten it: take the best epoch's checkpoint back if one is at hand.
+  bool best_on_disk = true;
+  if (!discarded.folder.empty()) {
+    std::string files;
+    for (const std::string& f : discarded.files) files += (files.empty() ? "" : ", ") + f;
+    log_.line("note: resuming from epoch " + std::to_string(resume_->epoch) +
+              " discards this run's later epochs; their files were moved to " + discarded.folder +
+              ": " + files);
+    const std::int64_t best_epoch = best_tracker.best_epoch();
+    if (ck.save_best && best_epoch > 0 && !fs::exists(in_run("best.ckpt"))) {
+      const std::string epoch_file = in_run("epoch-" + std::to_string(best_epoch) + ".ckpt");
+      if (best_epoch == resume_->epoch)
+        save_checkpoint(in_run("best.ckpt"), *resume_);
+      else if (fs::exists(epoch_file))
+        fs::copy_file(epoch_file, in_run("best.ckpt"));
+      best_on_disk = fs::exists(in_run("best.ckpt"));
+      if (!best_on_disk)
+        log_.line("note: the checkpoint of the best epoch so far (" + std::to_string(best_epoch) +
+                  ") was overwritten by the discarded epochs; best.ckpt is saved again when an "
+                  "epoch improves on it");
+    }
+  }
 
   EpochPrinter printer(log_, data_.train.task, config_.training.epochs);
   ProgressBar bar(progress_bar_);
@@ -199,6 +227,7 @@ TrainSummary Trainer::fit() {
     if (is_best) {
       summary.best = record;
       if (ck.save_best) save_checkpoint(in_run("best.ckpt"), snapshot(record, status));
+      best_on_disk = true;
     }
     if (ck.save_last && (decision.stop || epoch == config_.training.epochs ||
                          seconds_since(last_saved) >= ck.last_every_seconds)) {
@@ -255,7 +284,9 @@ TrainSummary Trainer::fit() {
   if (summary.best_epoch > 0)
     log_.line("best " + summary.monitor + " " + format_metric(summary.best_value) + " at epoch " +
               std::to_string(summary.best_epoch) +
-              (ck.save_best ? "; saved " + in_run("best.ckpt") : std::string()));
+              (!ck.save_best  ? std::string()
+               : best_on_disk ? "; saved " + in_run("best.ckpt")
+                              : "; its checkpoint is no longer on disk"));
   else
     log_.line("no epoch finished with a finite " + summary.monitor + ": no best.ckpt was saved");
   std::string final_line = "final model (" + summary.final_weights + "): val loss " +
