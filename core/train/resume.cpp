@@ -78,4 +78,15 @@ void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
   }
 }
 
+EarlyStopResume early_stop_resume(const Config& given, const Checkpoint& checkpoint,
+                                  const std::string& path) {
+  EarlyStopResume out;
+  const std::int64_t budget = stored_config_of(checkpoint, path).training.epochs;
+  // "finished" before the epoch budget ran out: early stopping ended the run.
+  out.stopped_early = checkpoint.status == "finished" && checkpoint.epoch < budget;
+  out.budget_raised = given.training.epochs > budget;
+  out.stored_epochs = budget;
+  return out;
+}
+
 }  // namespace nnrun

@@ -20,4 +20,14 @@ void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
 // The folder a run resumed from the checkpoint at `path` continues in: the checkpoint's own.
 std::string resume_run_directory(const std::string& path);
 
+// Whether the checkpoint's run had already ended by early stopping (status "finished" before
+// its training.epochs), and whether `given` raised that budget since.
+struct EarlyStopResume {
+  bool stopped_early = false;
+  bool budget_raised = false;
+  std::int64_t stored_epochs = 0;  // the run's training.epochs
+};
+EarlyStopResume early_stop_resume(const Config& given, const Checkpoint& checkpoint,
+                                  const std::string& path);
+
 }  // namespace nnrun

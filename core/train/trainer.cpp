@@ -57,6 +57,26 @@ TrainSummary Trainer::fit() {
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
 
+  // A run that early stopping already ended stays ended: resuming it would train one more
+  // epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
+  // training.epochs is an explicit request to train on: then it continues, with early
+  // stopping's patience counted afresh (as a new Keras fit() would), keeping the best so far.
+  EarlyStopResume stopped_early;
+  if (resume_) {
+    stopped_early = early_stop_resume(config_, *resume_, resume_path_);
+    if (stopped_early.stopped_early && !stopped_early.budget_raised) {
+      log_.line("nnrun: the run already finished (early stopping at epoch " +
+                std::to_string(resume_->epoch) + ": " + resume_->stop_reason +
+                "); nothing to train and nothing was written. To train on, raise "
+                "training.epochs above " +
+                std::to_string(stopped_early.stored_epochs) + " (--epochs N)");
+      TrainSummary done;
+      done.stop_reason = "already finished";
+      done.epochs_run = resume_->epoch;
+      return done;
+    }
+  }
+
   // A resumed run continues in its checkpoint's folder; a new one may move an old run aside.
   const std::string run_dir = resume_ ? resume_run_directory(resume_path_) : config_.checkpoint.dir;
   std::error_code ec;
@@ -87,7 +107,9 @@ TrainSummary Trainer::fit() {
     // The reader checked that history holds epochs 1..epoch; these check the counters.
     const StateLimits limits{resume_->epoch, session.batches_per_epoch(), resume_path_};
     best_tracker.restore(load_monitor(resume_->state, "checkpoint_monitor", limits));
-    stopper.restore(load_monitor(resume_->state, "early_stopping", limits));
+    MetricMonitor::State stopper_state = load_monitor(resume_->state, "early_stopping", limits);
+    if (stopped_early.stopped_early) stopper_state.epochs_without_improvement = 0;
+    stopper.restore(stopper_state);
     if (resume_->state.count("plateau.lr"))
       schedule.restore_plateau_state(load_plateau(resume_->state, limits));
     partial = load_partial_epoch(resume_->state, limits);
@@ -121,6 +143,11 @@ TrainSummary Trainer::fit() {
             run_dir);
   if (!moved_aside.empty())
     log_.line("note: " + run_dir + " held an earlier run; its files were moved to " + moved_aside);
+  if (stopped_early.stopped_early)
+    log_.line("note: the run had stopped early at epoch " + std::to_string(resume_->epoch) +
+              "; training.epochs was raised from " + std::to_string(stopped_early.stored_epochs) +
+              " to " + std::to_string(config_.training.epochs) +
+              ", so it trains on with early stopping's patience counted afresh");
   // best.ckpt must hold the best epoch the resumed run reports. A discarded continuation may
   // have overwritten it: take the best epoch's checkpoint back if one is at hand.
   bool best_on_disk = true;
