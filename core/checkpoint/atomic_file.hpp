@@ -7,8 +7,11 @@
 
 namespace nnrun {
 
-// Throws RuntimeFailure naming the file on any failed write, flush, sync or rename;
-// the previous file at `path` is then untouched.
+// Symbolic links are followed: the file they finally point to is replaced (with its
+// permissions) and the links stay. A target that exists but is not a regular file (a FIFO,
+// /dev/null, /dev/stdout, a terminal) is written into directly, never replaced.
+// Throws RuntimeFailure naming the file on any failed write, flush, sync or rename, and for
+// a folder in the target's place; the previous file at `path` is then untouched.
 void write_file_atomically(const std::string& path, std::string_view contents);
 
 }  // namespace nnrun

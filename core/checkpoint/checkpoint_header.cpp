@@ -193,9 +193,17 @@ void read_history(const YAML::Node& header, const Fields& f, Checkpoint& out) {
     }
     while (*p == ' ') ++p;
     if (k != 7 || *p != '\0') f.fail(at, "expected 7 numbers (" + std::string(kColumns) + ")");
+    // metrics.csv's rows 1..epoch, in order: a resume indexes them by epoch.
+    if (values[0] != static_cast<double>(line))
+      f.fail(at, "starts with epoch " + shown(row_text.substr(0, row_text.find(' '))) +
+                     " where epoch " + std::to_string(line) + " belongs");
     out.history.push_back(values);
     line_start = line_end + 1;
   }
+  if (static_cast<std::int64_t>(out.history.size()) != out.epoch)
+    f.fail("history", "holds " + std::to_string(out.history.size()) +
+                          " epochs, but the checkpoint is at epoch " + std::to_string(out.epoch) +
+                          " (one line per epoch 1.." + std::to_string(out.epoch) + ")");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/checkpoint/model_shapes.hpp"
 #include "core/data/csv_reader.hpp"
 #include "core/errors.hpp"
 #include "core/model/loss.hpp"
@@ -46,6 +47,7 @@ std::string number(const char* format, double value) {
 Predictions predict_checkpoint(const std::string& path, const PredictRequest& request) {
   const Checkpoint ckpt = load_checkpoint(path);
   const Config config = stored_config(ckpt, path);
+  check_model_tensors(ckpt, config.model, path);  // before the model is built from the config
   if (static_cast<std::int64_t>(ckpt.feature_names.size()) != ckpt.input_width)
     throw InputError(path + ": the checkpoint names " + std::to_string(ckpt.feature_names.size()) +
                      " features but its model takes " + std::to_string(ckpt.input_width));

@@ -2,6 +2,7 @@
 // that a resume may change, so the message can name the first key that differs.
 #include "core/train/resume.hpp"
 
+#include <filesystem>
 #include <sstream>
 
 #include "core/config/config_loader.hpp"
@@ -18,16 +19,51 @@ Config comparable(Config c) {
   return c;
 }
 
+Config stored_config_of(const Checkpoint& checkpoint, const std::string& path) {
+  return load_config_text(checkpoint.config_yaml, path + " (stored config)", "");
+}
+
+bool same_folder(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::equivalent(a, b, ec)) return true;
+  const fs::path x = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  const fs::path y = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return !ec && x == y;
+}
+
+// A run directory typed on this command line (--run-dir, or --set checkpoint.dir) must be the
+// checkpoint's folder: the run continues there, so any other folder would be silently
+// ignored. One only written in the config file is: a run trained with --run-dir, or a copied
+// run directory, resumes without repeating it.
+void check_run_directory(const Config& given, const std::string& path) {
+  const SourceLocation where = given.locations.find("checkpoint.dir", given.source_file);
+  if (where.file.rfind("--set ", 0) != 0) return;
+  const std::string folder = resume_run_directory(path);
+  if (same_folder(given.checkpoint.dir, folder)) return;
+  throw InputError("--resume " + path + ": --run-dir (checkpoint.dir) " + given.checkpoint.dir +
+                   " is not the checkpoint's folder " + folder +
+                   ": a resumed run continues in its checkpoint's folder; leave out --run-dir, "
+                   "or copy " +
+                   folder + " to " + given.checkpoint.dir + " and resume from the copy");
+}
+
 }  // namespace
+
+std::string resume_run_directory(const std::string& path) {
+  const std::string folder = std::filesystem::path(path).parent_path().lexically_normal().string();
+  return folder.empty() ? "." : folder;
+}
 
 void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
                              const std::string& path) {
-  const Config stored = load_config_text(checkpoint.config_yaml, path + " (stored config)", "");
+  const Config stored = stored_config_of(checkpoint, path);
   if (given.training.epochs <= checkpoint.epoch)
     throw InputError("--resume " + path + ": the checkpoint is at epoch " +
                      std::to_string(checkpoint.epoch) + " and training.epochs is " +
                      std::to_string(given.training.epochs) +
                      ": nothing left to train; raise it with --epochs N");
+  check_run_directory(given, path);
   std::istringstream a(resolved_config_yaml(comparable(stored)));
   std::istringstream b(resolved_config_yaml(comparable(given)));
   std::string line_a, line_b;
@@ -38,8 +74,19 @@ void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
     if (line_a != line_b || more_a != more_b)
       throw InputError("--resume " + path + ": the config differs from the run's: it has '" +
                        line_b + "' where the checkpoint has '" + line_a +
-                       "' (only training.epochs, checkpoint.dir, backend and threads may change)");
+                       "' (only training.epochs, backend and threads may change)");
   }
+}
+
+EarlyStopResume early_stop_resume(const Config& given, const Checkpoint& checkpoint,
+                                  const std::string& path) {
+  EarlyStopResume out;
+  const std::int64_t budget = stored_config_of(checkpoint, path).training.epochs;
+  // "finished" before the epoch budget ran out: early stopping ended the run.
+  out.stopped_early = checkpoint.status == "finished" && checkpoint.epoch < budget;
+  out.budget_raised = given.training.epochs > budget;
+  out.stored_epochs = budget;
+  return out;
 }
 
 }  // namespace nnrun

@@ -1,6 +1,7 @@
 // Checks before continuing a run from a checkpoint: the config must describe the same run.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/checkpoint/checkpoint.hpp"
@@ -10,8 +11,23 @@ namespace nnrun {
 
 // Throws InputError naming the first differing key unless `given` equals the checkpoint's
 // stored config up to what may change on a resume: training.epochs (to train longer),
-// checkpoint.dir (the run continues in the checkpoint's folder), backend and threads.
+// backend and threads. checkpoint.dir is not compared (a copied run directory resumes where
+// it lies), but one typed on the command line (--run-dir, --set checkpoint.dir) must be the
+// checkpoint's folder: the run continues there, never silently elsewhere.
 void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
                              const std::string& path);
+
+// The folder a run resumed from the checkpoint at `path` continues in: the checkpoint's own.
+std::string resume_run_directory(const std::string& path);
+
+// Whether the checkpoint's run had already ended by early stopping (status "finished" before
+// its training.epochs), and whether `given` raised that budget since.
+struct EarlyStopResume {
+  bool stopped_early = false;
+  bool budget_raised = false;
+  std::int64_t stored_epochs = 0;  // the run's training.epochs
+};
+EarlyStopResume early_stop_resume(const Config& given, const Checkpoint& checkpoint,
+                                  const std::string& path);
 
 }  // namespace nnrun

@@ -13,6 +13,7 @@
 #include "core/train/epoch_printer.hpp"
 #include "core/train/interrupt.hpp"
 #include "core/train/progress_bar.hpp"
+#include "core/train/resume.hpp"
 #include "core/train/run_directory.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/run_lock.hpp"
@@ -56,15 +57,38 @@ TrainSummary Trainer::fit() {
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
 
+  // A run that early stopping already ended stays ended: resuming it would train one more
+  // epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
+  // training.epochs is an explicit request to train on: then it continues, with early
+  // stopping's patience counted afresh (as a new Keras fit() would), keeping the best so far.
+  EarlyStopResume stopped_early;
+  if (resume_) {
+    stopped_early = early_stop_resume(config_, *resume_, resume_path_);
+    if (stopped_early.stopped_early && !stopped_early.budget_raised) {
+      log_.line("nnrun: the run already finished (early stopping at epoch " +
+                std::to_string(resume_->epoch) + ": " + resume_->stop_reason +
+                "); nothing to train and nothing was written. To train on, raise "
+                "training.epochs above " +
+                std::to_string(stopped_early.stored_epochs) + " (--epochs N)");
+      TrainSummary done;
+      done.stop_reason = "already finished";
+      done.epochs_run = resume_->epoch;
+      return done;
+    }
+  }
+
   // A resumed run continues in its checkpoint's folder; a new one may move an old run aside.
-  const std::string run_dir = resume_
-                                  ? fs::path(resume_path_).parent_path().lexically_normal().string()
-                                  : config_.checkpoint.dir;
+  const std::string run_dir = resume_ ? resume_run_directory(resume_path_) : config_.checkpoint.dir;
   std::error_code ec;
   fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
   RunLock lock(run_dir.empty() ? "." : run_dir);
   const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
   if (resume_) remove_stale_temporaries(run_dir);
+  // A resume from an earlier checkpoint than the run's latest: the later checkpoints would
+  // disagree with this run (best.ckpt of a discarded epoch); they go to previous-N.
+  const DiscardedFiles discarded =
+      resume_ ? set_aside_discarded_continuation(run_dir, resume_->epoch, resume_path_)
+              : DiscardedFiles{};
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
   log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
   if (!resume_) write_file_atomically(in_run("config.yaml"), config_yaml_);
@@ -80,15 +104,19 @@ TrainSummary Trainer::fit() {
   EpochResumePoint partial;
   std::int64_t first_epoch = 1;
   if (resume_) {
+    // The reader checked that history holds epochs 1..epoch; these check the counters.
+    const StateLimits limits{resume_->epoch, session.batches_per_epoch(), resume_path_};
+    best_tracker.restore(load_monitor(resume_->state, "checkpoint_monitor", limits));
+    MetricMonitor::State stopper_state = load_monitor(resume_->state, "early_stopping", limits);
+    if (stopped_early.stopped_early) stopper_state.epochs_without_improvement = 0;
+    stopper.restore(stopper_state);
+    if (resume_->state.count("plateau.lr"))
+      schedule.restore_plateau_state(load_plateau(resume_->state, limits));
+    partial = load_partial_epoch(resume_->state, limits);
     load_parameters(*resume_, model, resume_path_);
     load_optimizer_state(*resume_, session.optimizer(), backend_, resume_path_);
-    best_tracker.restore(load_monitor(resume_->state, "checkpoint_monitor"));
-    stopper.restore(load_monitor(resume_->state, "early_stopping"));
-    if (resume_->state.count("plateau.lr"))
-      schedule.restore_plateau_state(load_plateau(resume_->state));
     for (const auto& row : resume_->history)
       history.push_back(record_from_history(row, data_.train.task));
-    partial = load_partial_epoch(resume_->state);
     first_epoch = resume_->epoch + 1;
   }
   MetricsCsv csv(in_run("metrics.csv"), history);
@@ -115,6 +143,34 @@ TrainSummary Trainer::fit() {
             run_dir);
   if (!moved_aside.empty())
     log_.line("note: " + run_dir + " held an earlier run; its files were moved to " + moved_aside);
+  if (stopped_early.stopped_early)
+    log_.line("note: the run had stopped early at epoch " + std::to_string(resume_->epoch) +
+              "; training.epochs was raised from " + std::to_string(stopped_early.stored_epochs) +
+              " to " + std::to_string(config_.training.epochs) +
+              ", so it trains on with early stopping's patience counted afresh");
+  // best.ckpt must hold the best epoch the resumed run reports. A discarded continuation may
+  // have overwritten it: take the best epoch's checkpoint back if one is at hand.
+  bool best_on_disk = true;
+  if (!discarded.folder.empty()) {
+    std::string files;
+    for (const std::string& f : discarded.files) files += (files.empty() ? "" : ", ") + f;
+    log_.line("note: resuming from epoch " + std::to_string(resume_->epoch) +
+              " discards this run's later epochs; their files were moved to " + discarded.folder +
+              ": " + files);
+    const std::int64_t best_epoch = best_tracker.best_epoch();
+    if (ck.save_best && best_epoch > 0 && !fs::exists(in_run("best.ckpt"))) {
+      const std::string epoch_file = in_run("epoch-" + std::to_string(best_epoch) + ".ckpt");
+      if (best_epoch == resume_->epoch)
+        save_checkpoint(in_run("best.ckpt"), *resume_);
+      else if (fs::exists(epoch_file))
+        fs::copy_file(epoch_file, in_run("best.ckpt"));
+      best_on_disk = fs::exists(in_run("best.ckpt"));
+      if (!best_on_disk)
+        log_.line("note: the checkpoint of the best epoch so far (" + std::to_string(best_epoch) +
+                  ") was overwritten by the discarded epochs; best.ckpt is saved again when an "
+                  "epoch improves on it");
+    }
+  }
 
   EpochPrinter printer(log_, data_.train.task, config_.training.epochs);
   ProgressBar bar(progress_bar_);
@@ -198,6 +254,7 @@ TrainSummary Trainer::fit() {
     if (is_best) {
       summary.best = record;
       if (ck.save_best) save_checkpoint(in_run("best.ckpt"), snapshot(record, status));
+      best_on_disk = true;
     }
     if (ck.save_last && (decision.stop || epoch == config_.training.epochs ||
                          seconds_since(last_saved) >= ck.last_every_seconds)) {
@@ -254,7 +311,9 @@ TrainSummary Trainer::fit() {
   if (summary.best_epoch > 0)
     log_.line("best " + summary.monitor + " " + format_metric(summary.best_value) + " at epoch " +
               std::to_string(summary.best_epoch) +
-              (ck.save_best ? "; saved " + in_run("best.ckpt") : std::string()));
+              (!ck.save_best  ? std::string()
+               : best_on_disk ? "; saved " + in_run("best.ckpt")
+                              : "; its checkpoint is no longer on disk"));
   else
     log_.line("no epoch finished with a finite " + summary.monitor + ": no best.ckpt was saved");
   std::string final_line = "final model (" + summary.final_weights + "): val loss " +

@@ -1,0 +1,32 @@
+// check_model_tensors: the stored config's layer widths against the file's tensor shapes.
+#include "core/checkpoint/model_shapes.hpp"
+
+#include "core/errors.hpp"
+
+namespace nnrun {
+namespace {
+
+void check_shape(const Checkpoint& c, const std::string& name, std::int64_t rows, std::int64_t cols,
+                 const std::string& path) {
+  const CheckpointTensor& t = c.require(name, path);
+  if (t.rows != rows || t.cols != cols)
+    throw InputError(path + ": tensor '" + name + "' is " + std::to_string(t.rows) + "x" +
+                     std::to_string(t.cols) + " but the stored config's model needs " +
+                     std::to_string(rows) + "x" + std::to_string(cols));
+}
+
+}  // namespace
+
+void check_model_tensors(const Checkpoint& c, const ModelConfig& model, const std::string& path) {
+  std::int64_t width = c.input_width;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const LayerConfig& layer = model.layers[i];
+    if (layer.type == "dropout") continue;  // no parameters; the width passes through
+    const std::string prefix = "layers." + std::to_string(i) + "." + layer.type + ".";
+    check_shape(c, prefix + "weight", layer.units, width, path);
+    check_shape(c, prefix + "bias", 1, layer.units, path);
+    width = layer.units;
+  }
+}
+
+}  // namespace nnrun

@@ -1,0 +1,73 @@
+// Crafted resume state in a checkpoint (with a correct crc32): a partial epoch's batch
+// count and best-epoch counters. Each must be a one-line error naming the file with exit
+// code 2, never an out-of-range read, an internal error or a NaN metrics row.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/checkpoint/checkpoint.hpp"
+#include "tests/checkpoint_fixtures.hpp"
+#include "tests/cli_runner.hpp"
+
+using namespace nnrun;
+using namespace nnrun::testing;
+using namespace nnrun::testing::ckpt;
+
+namespace {
+
+// The real iris checkpoint (epoch 2, 8 batches per epoch) with `from` replaced by `to`.
+std::string crafted(const std::string& from, const std::string& to) {
+  const Parts parts = split_checkpoint(real_run().bytes);
+  return frame(replaced(parts.header, from, to), parts.payload);
+}
+
+// `train --resume` of `bytes` (as DIR/last.ckpt) to epoch 3: exit 2 naming the file, and the
+// message holds `expected`.
+void check_resume_refused(const std::string& bytes, const std::string& expected) {
+  TempDir dir("resume-state");
+  const std::string ckpt = dir.write("run/last.ckpt", bytes);
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 3 --resume " + ckpt);
+  CAPTURE(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(ckpt + ": ") != std::string::npos);
+  CHECK(r.output.find(expected) != std::string::npos);
+  CHECK(r.output.find("internal error") == std::string::npos);
+  CHECK(r.output.find('\n') == r.output.size() - 1);  // one line
+}
+
+const std::string kBatchesDone = "partial_epoch.batches_done: 0\n";
+
+}  // namespace
+
+TEST_CASE("resume from the real checkpoint itself works") {
+  TempDir dir("resume-state-ok");
+  const std::string ckpt = dir.write("run/last.ckpt", real_run().bytes);
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 3 --resume " + ckpt);
+  CHECK_MESSAGE(r.exit_code == 0, r.output);
+}
+
+TEST_CASE("resume refuses a partial epoch's batch count outside the epoch") {
+  // Iris: 120 training rows in batches of 16, so 8 batches; 1..7 done is a partial epoch.
+  for (const char* value : {"-3", "1000000", "8", "2.5", ".nan", "1e300"}) {
+    CAPTURE(value);
+    check_resume_refused(
+        crafted(kBatchesDone, "partial_epoch.batches_done: " + std::string(value) + "\n"),
+        "partial_epoch.batches_done: expected a whole number in [0, 7]");
+  }
+  check_resume_refused(
+      crafted(kBatchesDone, "partial_epoch.batches_done: 3\n  partial_epoch.total_2: -5\n"),
+      "partial_epoch.total_2: expected a finite sum >= 0");
+}
+
+TEST_CASE("resume refuses best-epoch counters past the checkpoint's epoch") {
+  check_resume_refused(
+      crafted("checkpoint_monitor.best_epoch: 2\n", "checkpoint_monitor.best_epoch: 101\n"),
+      "checkpoint_monitor.best_epoch: expected a whole number in [0, 2]");
+  check_resume_refused(crafted("early_stopping.epochs_without_improvement: 0\n",
+                               "early_stopping.epochs_without_improvement: -1\n"),
+                       "early_stopping.epochs_without_improvement");
+  check_resume_refused(crafted("plateau.bad_epochs: 0\n", "plateau.bad_epochs: 1e19\n"),
+                       "plateau.bad_epochs");
+}
