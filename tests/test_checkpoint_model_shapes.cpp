@@ -46,21 +46,24 @@ TEST_CASE("check_model_tensors compares the stored config's layers with the tens
   CHECK(shape_error(with_hidden_units("17"), path).find("needs 17x4") != std::string::npos);
 }
 
-TEST_CASE("predict with a stored config claiming huge layers fails before allocating them") {
+TEST_CASE("predict and eval with a stored config claiming huge layers fail before allocating") {
   TempDir dir("ckpt-huge-units");
-  for (const char* units : {"50000000", "2000000000"}) {
-    CAPTURE(units);
-    const std::string ckpt = dir.write("huge.ckpt", with_hidden_units(units));
-    // Under a 1.5 GB address-space limit: building the claimed model (>= 1.6 GB of weights)
-    // would fail with out of memory instead of the shape message.
-    const CommandResult r =
-        run_nnrun("--version >/dev/null && ulimit -v 1500000 && " + std::string(NNRUN_BINARY) +
-                  " predict " + ckpt + " --input " + source_path("datasets/iris.csv"));
-    CAPTURE(r.output);
-    CHECK(r.exit_code == 2);
-    CHECK(r.output.find(ckpt +
-                        ": tensor 'layers.0.dense.weight' is 16x4 but the stored "
-                        "config's model needs " +
-                        std::string(units) + "x4") != std::string::npos);
-  }
+  const std::string predict_args = " --input " + source_path("datasets/iris.csv");
+  for (const std::string command : {"predict", "eval"})
+    for (const char* units : {"50000000", "2000000000"}) {
+      CAPTURE(command);
+      CAPTURE(units);
+      const std::string ckpt = dir.write("huge.ckpt", with_hidden_units(units));
+      // Under a 1.5 GB address-space limit: building the claimed model (>= 1.6 GB of weights)
+      // would fail with out of memory instead of the shape message.
+      const CommandResult r = run_nnrun("--version >/dev/null && ulimit -v 1500000 && " +
+                                        std::string(NNRUN_BINARY) + " " + command + " " + ckpt +
+                                        (command == "predict" ? predict_args : std::string()));
+      CAPTURE(r.output);
+      CHECK(r.exit_code == 2);
+      CHECK(r.output.find(ckpt +
+                          ": tensor 'layers.0.dense.weight' is 16x4 but the stored "
+                          "config's model needs " +
+                          std::string(units) + "x4") != std::string::npos);
+    }
 }

@@ -2,6 +2,7 @@
 // match the ones metrics.csv logged for the checkpoint's epoch.
 #include "core/train/checkpoint_eval.hpp"
 
+#include "core/checkpoint/model_shapes.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/errors.hpp"
 #include "core/model/loss.hpp"
@@ -97,6 +98,8 @@ Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
 CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
                                       const std::string& path, const std::string& backend_name,
                                       std::int64_t max_batch) {
+  // Shapes first: a small file must not make us allocate what its stored config claims.
+  check_model_tensors(checkpoint, config.model, path);
   CheckpointModel out;
   out.backend = make_backend({backend_name, static_cast<int>(config.threads), config.precision});
   out.model =
