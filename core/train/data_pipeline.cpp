@@ -34,7 +34,7 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   const ValidationSpec& v = data.validation;
   if (v.source) {
     out.validation = load_source(config, *v.source, "data.validation", train.num_classes());
-    align_with_training_set(config, "data.validation", train, out.validation);
+    align_with_training_set(config, "data.validation", *v.source, train, out.validation);
     out.train = std::move(train);
   } else {
     TrainValidation parts = split_train_validation(train, v.split, v.stratify, config.seed);
@@ -43,7 +43,7 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   }
   if (data.test) {
     out.test = load_source(config, *data.test, "data.test", out.train.num_classes());
-    align_with_training_set(config, "data.test", out.train, *out.test);
+    align_with_training_set(config, "data.test", *data.test, out.train, *out.test);
   }
   // After alignment, which matches classes by the names the files themselves give.
   apply_class_names(config, out.train);

@@ -28,6 +28,43 @@ bool is_regression_generator(const std::string& generator) {
   return generator == "line" || generator == "polynomial";
 }
 
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "'" : ", '") + name + "'";
+  return list;
+}
+
+// Puts data's feature columns in the training set's order, found by header name; columns the
+// training set does not use are dropped (as predict --input does), a missing one is an error.
+void match_columns_by_name(const Config& config, const std::string& key, const Dataset& reference,
+                           Dataset& data) {
+  std::map<std::string, std::int64_t> column_of;
+  for (std::size_t c = 0; c < data.feature_names.size(); ++c)
+    column_of[data.feature_names[c]] = static_cast<std::int64_t>(c);
+  std::vector<std::int64_t> source_column;
+  std::vector<std::string> missing;
+  for (const std::string& name : reference.feature_names) {
+    const auto it = column_of.find(name);
+    if (it == column_of.end()) {
+      missing.push_back(name);
+    } else {
+      source_column.push_back(it->second);
+    }
+  }
+  if (!missing.empty())
+    throw config.error_at(key, data.source + " has no column " + quoted_list(missing) +
+                                   "; the training data's features are " +
+                                   quoted_list(reference.feature_names));
+  if (data.feature_names == reference.feature_names) return;
+  HostMatrix reordered{data.features.rows, static_cast<std::int64_t>(source_column.size()), {}};
+  reordered.values.reserve(static_cast<std::size_t>(reordered.rows * reordered.cols));
+  for (std::int64_t row = 0; row < data.features.rows; ++row)
+    for (const std::int64_t column : source_column)
+      reordered.values.push_back(data.features.at(row, column));
+  data.features = std::move(reordered);
+  data.feature_names = reference.feature_names;
+}
+
 }  // namespace
 
 Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
@@ -58,8 +95,12 @@ Dataset load_source(const Config& config, const DataSource& source, const std::s
   throw config.error_at(key + ".format", "unknown data format '" + source.format + "'");
 }
 
-void align_with_training_set(const Config& config, const std::string& key, const Dataset& reference,
-                             Dataset& data) {
+void align_with_training_set(const Config& config, const std::string& key, const DataSource& source,
+                             const Dataset& reference, Dataset& data) {
+  // Names from two CSV headers say which column is which; generated names (px0.., x0..)
+  // say nothing beyond position, so those sets only have to agree in width.
+  if (config.data.train.format == "csv" && source.format == "csv")
+    match_columns_by_name(config, key, reference, data);
   if (data.features.cols != reference.features.cols)
     throw config.error_at(key, data.source + " has " + std::to_string(data.features.cols) +
                                    " features but the training data has " +
