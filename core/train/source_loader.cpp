@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 
+#include "core/config/data_builder.hpp"
 #include "core/data/csv_reader.hpp"
 #include "core/data/idx_reader.hpp"
 #include "core/data/synthetic.hpp"
@@ -65,6 +66,16 @@ void match_columns_by_name(const Config& config, const std::string& key, const D
   data.feature_names = reference.feature_names;
 }
 
+// The seed of what a synthetic distribution is (blob centers), shared by every source of a
+// config so validation and test come from the training set's distribution: the training
+// source's own seed, which keeps the training data what it always was. When train is not
+// synthetic, the seed a synthetic train source would get, so validation and test still agree.
+std::uint64_t distribution_seed(const Config& config) {
+  return config.data.train.format == "synthetic"
+             ? config.data.train.synthetic.seed
+             : default_synthetic_seed(config.seed, SourceRole::train);
+}
+
 }  // namespace
 
 Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
@@ -90,7 +101,7 @@ Dataset load_source(const Config& config, const DataSource& source, const std::s
                       (regression ? "regression targets: use loss mse"
                                   : "class labels: use cross_entropy or binary_cross_entropy") +
                       ", not " + loss_name(config.loss));
-    return generate_synthetic(source.synthetic);
+    return generate_synthetic(source.synthetic, distribution_seed(config));
   }
   throw config.error_at(key + ".format", "unknown data format '" + source.format + "'");
 }
