@@ -85,9 +85,9 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   // Fitted on the training part only: validation and test statistics must not leak in.
   out.normalizer =
       stored ? *stored : Normalizer::fit(data.normalize, out.train.features, data.scale);
-  out.normalizer.apply(out.train.features);
-  out.normalizer.apply(out.validation.features);
-  if (out.test) out.normalizer.apply(out.test->features);
+  out.normalizer.apply(out.train);
+  out.normalizer.apply(out.validation);
+  if (out.test) out.normalizer.apply(*out.test);
   return out;
 }
 
