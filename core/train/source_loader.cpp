@@ -1,9 +1,13 @@
 // Source loading: dispatch by format, file checks at the config key, class alignment.
 #include "core/train/source_loader.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <sstream>
+#include <string>
 
 #include "core/config/data_builder.hpp"
 #include "core/data/csv_reader.hpp"
@@ -76,6 +80,45 @@ std::uint64_t distribution_seed(const Config& config) {
              : default_synthetic_seed(config.seed, SourceRole::train);
 }
 
+std::string number(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// The settings that decide a generator's value range, for the overflow message.
+std::string range_settings(const SyntheticSpec& spec) {
+  std::string text = "noise " + number(spec.noise);
+  if (spec.generator == "line" || spec.generator == "polynomial")
+    text += ", x_min " + number(spec.x_min) + ", x_max " + number(spec.x_max);
+  if (spec.generator == "line")
+    text += ", slope " + number(spec.slope) + ", intercept " + number(spec.intercept);
+  if (spec.generator == "polynomial") {
+    text += ", coefficients [";
+    for (std::size_t k = 0; k < spec.coefficients.size(); ++k)
+      text += (k ? ", " : "") + number(spec.coefficients[k]);
+    text += "]";
+  }
+  if (spec.generator == "blobs") text += ", spread " + number(spec.spread);
+  return text;
+}
+
+// Settings that are each valid can still overflow together (x_max - x_min = 2e308, slope *
+// x > 3.4e38): such data would only make training diverge, so it is a config error.
+void require_finite(const Config& config, const std::string& key, const SyntheticSpec& spec,
+                    const Dataset& data) {
+  const auto finite = [](const HostMatrix& m) {
+    return std::all_of(m.values.begin(), m.values.end(), [](float v) { return std::isfinite(v); });
+  };
+  const bool features_ok = finite(data.features);
+  if (features_ok && finite(data.targets)) return;
+  throw config.error_at(key, "generator '" + spec.generator + "' makes " +
+                                 (features_ok ? "targets" : "features") +
+                                 " that overflow a 32-bit float (beyond +-3.4e38) with these "
+                                 "settings: " +
+                                 range_settings(spec));
+}
+
 }  // namespace
 
 Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
@@ -101,7 +144,9 @@ Dataset load_source(const Config& config, const DataSource& source, const std::s
                       (regression ? "regression targets: use loss mse"
                                   : "class labels: use cross_entropy or binary_cross_entropy") +
                       ", not " + loss_name(config.loss));
-    return generate_synthetic(source.synthetic, distribution_seed(config));
+    Dataset data = generate_synthetic(source.synthetic, distribution_seed(config));
+    require_finite(config, key, source.synthetic, data);
+    return data;
   }
   throw config.error_at(key + ".format", "unknown data format '" + source.format + "'");
 }
