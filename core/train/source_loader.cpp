@@ -119,6 +119,38 @@ void require_finite(const Config& config, const std::string& key, const Syntheti
                                  range_settings(spec));
 }
 
+// Training idx labels set the class count, so one stray label (200 among 0..9) would surface
+// as a model width problem; say which labels file holds it instead, when the config already
+// fixes the count (class_names, or the last layer's units for a classification loss).
+void require_labels_fit(const Config& config, const std::string& key, const DataSource& source,
+                        const Dataset& data) {
+  const std::size_t last = config.model.layers.empty() ? 0 : config.model.layers.size() - 1;
+  std::int64_t classes = 0;
+  std::string why;
+  std::string fix;
+  if (!config.data.class_names.empty()) {
+    classes = static_cast<std::int64_t>(config.data.class_names.size());
+    why = "data.class_names names " + std::to_string(classes) + " classes";
+  } else if (config.loss == LossKind::cross_entropy && !config.model.layers.empty()) {
+    classes = config.model.layers[last].units;
+    why = "the last layer (model.layers[" + std::to_string(last) + "].dense.units) has " +
+          std::to_string(classes) + " outputs";
+    fix = ", or that layer needs " + std::to_string(data.num_classes()) + " units";
+  } else if (config.loss == LossKind::binary_cross_entropy) {
+    classes = 2;
+    why = "binary_cross_entropy needs labels 0 and 1";
+  }
+  if (classes <= 0 || data.num_classes() <= classes) return;
+  const std::int64_t largest = data.num_classes() - 1;
+  std::int64_t count = 0;
+  for (const std::int32_t label : data.labels) count += label >= classes ? 1 : 0;
+  throw config.error_at(key + ".labels",
+                        source.labels + ": largest label is " + std::to_string(largest) + " (" +
+                            std::to_string(count) + " of " + std::to_string(data.labels.size()) +
+                            " labels are >= " + std::to_string(classes) + "), but " + why +
+                            ": labels must be 0 to " + std::to_string(classes - 1) + fix);
+}
+
 }  // namespace
 
 Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
@@ -134,7 +166,9 @@ Dataset load_source(const Config& config, const DataSource& source, const std::s
     if (task != Task::classification)
       throw config.error_at(
           "loss", "idx data has class labels; use cross_entropy, not " + loss_name(config.loss));
-    return load_idx(source.images, source.labels, max_classes);
+    Dataset data = load_idx(source.images, source.labels, max_classes);
+    if (max_classes == 0) require_labels_fit(config, key, source, data);
+    return data;
   }
   if (source.format == "synthetic") {
     const bool regression = is_regression_generator(source.synthetic.generator);
