@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <string>
 #include <utility>
 
 #include "core/errors.hpp"
+#include "core/names.hpp"
 
 namespace nnrun {
 
@@ -60,7 +62,12 @@ Normalizer Normalizer::fit(Normalization kind, const HostMatrix& train, double s
     if (!(scale > 0.0) || !std::isfinite(scale)) {
       throw InputError("normalize: scale must be a positive number, got " + std::to_string(scale));
     }
-    std::fill(multiplier.begin(), multiplier.end(), static_cast<float>(1.0 / scale));
+    const auto inverse = static_cast<float>(1.0 / scale);
+    if (!std::isfinite(inverse) || inverse == 0.0f) {
+      throw InputError("normalize: scale " + std::to_string(scale) +
+                       " is out of range: 1 / scale must be a finite, nonzero 32-bit float");
+    }
+    std::fill(multiplier.begin(), multiplier.end(), inverse);
   } else if (kind == Normalization::standard || kind == Normalization::minmax) {
     for (std::size_t column = 0; column < columns; ++column) {
       const ColumnStats stats = column_stats(train, static_cast<std::int64_t>(column));
@@ -90,18 +97,50 @@ Normalizer Normalizer::from_stats(Normalization kind, std::vector<float> shift,
   return Normalizer(kind, std::move(shift), std::move(multiplier));
 }
 
-void Normalizer::apply(HostMatrix& data) const {
+// In double, so x - shift of two large floats (3e38 - -3e38) does not overflow on the way;
+// only a result that does not fit a float is a problem, reported rather than trained on.
+std::pair<std::int64_t, std::int64_t> Normalizer::transform(HostMatrix& data) const {
   if (data.cols != columns()) {
     throw InputError("normalization was fitted on " + std::to_string(columns()) +
                      " feature columns, but the data has " + std::to_string(data.cols));
   }
-  if (kind_ == Normalization::none) return;
+  if (kind_ == Normalization::none) return {-1, -1};
   for (std::int64_t row = 0; row < data.rows; ++row) {
     float* values = data.values.data() + row * data.cols;
     for (std::int64_t column = 0; column < data.cols; ++column) {
-      values[column] = (values[column] - shift_[column]) * multiplier_[column];
+      const auto normalized = static_cast<float>(
+          (static_cast<double>(values[column]) - static_cast<double>(shift_[column])) *
+          static_cast<double>(multiplier_[column]));
+      if (!std::isfinite(normalized)) return {row, column};
+      values[column] = normalized;
     }
   }
+  return {-1, -1};
+}
+
+std::string Normalizer::overflow(const HostMatrix& data, std::int64_t row,
+                                 std::int64_t column) const {
+  std::ostringstream text;
+  text << "value " << data.at(row, column) << " does not fit a 32-bit float after "
+       << normalization_name(kind_) << " normalization (x - " << shift_[column] << ") * "
+       << multiplier_[column] << ", fitted on the training data";
+  return text.str();
+}
+
+void Normalizer::apply(HostMatrix& data) const {
+  const auto [row, column] = transform(data);
+  if (row >= 0)
+    throw DataError("feature column " + std::to_string(column) + ": " +
+                    overflow(data, row, column));
+}
+
+void Normalizer::apply(Dataset& data) const {
+  const auto [row, column] = transform(data.features);
+  if (row < 0) return;
+  const auto index = static_cast<std::size_t>(column);
+  const std::string name =
+      index < data.feature_names.size() ? data.feature_names[index] : std::to_string(column);
+  throw DataError(data.source + ": column '" + name + "': " + overflow(data.features, row, column));
 }
 
 }  // namespace nnrun

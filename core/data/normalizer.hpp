@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config/config.hpp"
@@ -31,8 +33,13 @@ class Normalizer {
   static Normalizer from_stats(Normalization kind, std::vector<float> shift,
                                std::vector<float> multiplier);
 
-  // Normalizes data in place. Throws InputError if its column count differs from the fit.
+  // Normalizes data in place, computing (x - shift) * multiplier in double. Throws
+  // InputError if its column count differs from the fit, and DataError naming the column
+  // (0-based) if a normalized value does not fit a 32-bit float (e.g. a value far outside
+  // the training range of a narrow column).
   void apply(HostMatrix& data) const;
+  // The same for a data set's features; a DataError names its source and the column.
+  void apply(Dataset& data) const;
 
   Normalization kind() const { return kind_; }
   std::int64_t columns() const { return static_cast<std::int64_t>(shift_.size()); }
@@ -42,6 +49,12 @@ class Normalizer {
  private:
   Normalizer(Normalization kind, std::vector<float> shift, std::vector<float> multiplier)
       : kind_(kind), shift_(std::move(shift)), multiplier_(std::move(multiplier)) {}
+
+  // Normalizes in place; the first value that is not finite afterwards, as {row, column},
+  // or {-1, -1} when all are.
+  std::pair<std::int64_t, std::int64_t> transform(HostMatrix& data) const;
+  // "value 1e+38 does not fit a 32-bit float after standard normalization (...)".
+  std::string overflow(const HostMatrix& data, std::int64_t row, std::int64_t column) const;
 
   Normalization kind_ = Normalization::none;
   std::vector<float> shift_;

@@ -128,7 +128,7 @@ Dataset classification(const SyntheticSpec& spec, std::int64_t classes, std::int
   return ordered.select(shuffled_rows(spec.samples, spec.seed));
 }
 
-Dataset generate(const SyntheticSpec& spec) {
+Dataset generate(const SyntheticSpec& spec, std::uint64_t centers_seed) {
   constexpr double pi = std::numbers::pi;
   const double sigma = spec.noise;
   if (spec.generator == "line") {
@@ -164,7 +164,7 @@ Dataset generate(const SyntheticSpec& spec) {
         });
   }
   // blobs
-  const HostMatrix centers = blob_centers(spec);
+  const HostMatrix centers = blob_centers(spec, centers_seed);
   return classification(spec, spec.classes, spec.features,
                         [&](auto k, auto, auto, Philox& rng, float* dst) {
                           for (std::int64_t d = 0; d < spec.features; ++d) {
@@ -181,20 +181,28 @@ const std::vector<std::string>& synthetic_generators() {
   return names;
 }
 
-Dataset generate_synthetic(const SyntheticSpec& spec) {
+Dataset generate_synthetic(const SyntheticSpec& spec, std::uint64_t centers_seed) {
   validate(spec);
-  Dataset data = generate(spec);
+  Dataset data = generate(spec, centers_seed);
   data.source = "synthetic " + spec.generator + " (seed " + std::to_string(spec.seed) + ")";
   return data;
 }
 
-HostMatrix blob_centers(const SyntheticSpec& spec) {
+Dataset generate_synthetic(const SyntheticSpec& spec) {
+  return generate_synthetic(spec, spec.seed);
+}
+
+HostMatrix blob_centers(const SyntheticSpec& spec, std::uint64_t centers_seed) {
   check_blob_shape(spec);
   HostMatrix centers{spec.classes, spec.features,
                      std::vector<float>(static_cast<std::size_t>(spec.classes * spec.features))};
-  Philox rng(spec.seed, RngStream::data, kCenters);
+  Philox rng(centers_seed, RngStream::data, kCenters);
   for (float& value : centers.values) value = static_cast<float>(-5.0 + 10.0 * rng.next_uniform());
   return centers;
+}
+
+HostMatrix blob_centers(const SyntheticSpec& spec) {
+  return blob_centers(spec, spec.seed);
 }
 
 }  // namespace nnrun

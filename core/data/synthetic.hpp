@@ -2,6 +2,7 @@
 // Same spec => bit-identical data: every random draw comes from Philox(seed, RngStream::data).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,19 @@ const std::vector<std::string>& synthetic_generators();
 // std::invalid_argument: unknown generator, samples < 1, classes < 2 (spirals, blobs),
 // !(x_min < x_max) (line, polynomial), empty coefficients (polynomial), features < 1 (blobs),
 // negative or non-finite noise, negative or non-finite spread (blobs).
+//
+// centers_seed seeds what defines the distribution rather than the sample: the blob centers
+// (the other generators' shapes have no random part). Sources meant to come from the same
+// distribution (train, validation, test) pass the same centers_seed and differ in spec.seed.
+// The one-argument form uses spec.seed for both.
+Dataset generate_synthetic(const SyntheticSpec& spec, std::uint64_t centers_seed);
 Dataset generate_synthetic(const SyntheticSpec& spec);
 
 // The blob centers, classes x features: each coordinate uniform in [-5, 5], rounded to float;
 // generate_synthetic uses exactly these. They come from their own sub-stream, so they
-// depend only on seed, classes and features (more classes keep the earlier classes' centers).
-// Throws like generate_synthetic for settings blobs would reject.
-HostMatrix blob_centers(const SyntheticSpec& spec);
+// depend only on centers_seed, classes and features (more classes keep the earlier classes'
+// centers). Throws like generate_synthetic for settings blobs would reject.
+HostMatrix blob_centers(const SyntheticSpec& spec, std::uint64_t centers_seed);
+HostMatrix blob_centers(const SyntheticSpec& spec);  // centers_seed = spec.seed
 
 }  // namespace nnrun

@@ -1,21 +1,55 @@
 // Data preparation shared by `train`, `eval` and `check`.
 #include "core/train/data_pipeline.hpp"
 
+#include <charconv>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "core/data/split.hpp"
 #include "core/train/source_loader.hpp"
 
 namespace nnrun {
 namespace {
 
-// data.class_names, when given, name integer classes (e.g. Fashion-MNIST's garments).
-void apply_class_names(const Config& config, Dataset& train) {
+// The integer a class name spells ("3", "-1"), if it is one.
+std::optional<long long> integer_value(const std::string& name) {
+  long long value = 0;
+  const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), value);
+  if (error != std::errc() || end != name.data() + name.size()) return std::nullopt;
+  return value;
+}
+
+// data.class_names name integer labels by value, as the schema says: label 3 is
+// class_names[3] whichever labels the files hold. A CSV file's integer labels were compacted
+// to sorted indices (labels 1, 2, 3 -> classes 0, 1, 2; class_names "1", "2", "3"), so every
+// set is re-indexed to the values; idx and synthetic labels already are their values.
+void apply_class_names(const Config& config, PreparedData& out) {
   const auto& names = config.data.class_names;
+  Dataset& train = out.train;
   if (names.empty() || train.task != Task::classification) return;
-  if (static_cast<std::int64_t>(names.size()) < train.num_classes())
-    throw config.error_at("data.class_names", std::to_string(names.size()) + " names for " +
-                                                  std::to_string(train.num_classes()) +
-                                                  " classes in the data");
-  train.class_names = names;
+  std::vector<std::int32_t> value_of(train.class_names.size());
+  for (std::size_t i = 0; i < train.class_names.size(); ++i) {
+    const std::string& label = train.class_names[i];
+    const std::optional<long long> value = integer_value(label);
+    if (!value)
+      throw config.error_at("data.class_names", train.source + " has text labels (e.g. '" + label +
+                                                    "'), which already name the classes; "
+                                                    "class_names is for integer labels only");
+    if (*value < 0 || *value >= static_cast<long long>(names.size()))
+      throw config.error_at("data.class_names", train.source + " has label " + label +
+                                                    ", but the " + std::to_string(names.size()) +
+                                                    " class names cover labels 0 to " +
+                                                    std::to_string(names.size() - 1));
+    value_of[i] = static_cast<std::int32_t>(*value);
+  }
+  const auto reindex = [&](Dataset& data) {
+    for (std::int32_t& label : data.labels) label = value_of[static_cast<std::size_t>(label)];
+    data.class_names = names;
+  };
+  reindex(out.train);
+  reindex(out.validation);
+  if (out.test) reindex(*out.test);
 }
 
 }  // namespace
@@ -34,7 +68,7 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   const ValidationSpec& v = data.validation;
   if (v.source) {
     out.validation = load_source(config, *v.source, "data.validation", train.num_classes());
-    align_with_training_set(config, "data.validation", train, out.validation);
+    align_with_training_set(config, "data.validation", *v.source, train, out.validation);
     out.train = std::move(train);
   } else {
     TrainValidation parts = split_train_validation(train, v.split, v.stratify, config.seed);
@@ -43,19 +77,17 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   }
   if (data.test) {
     out.test = load_source(config, *data.test, "data.test", out.train.num_classes());
-    align_with_training_set(config, "data.test", out.train, *out.test);
+    align_with_training_set(config, "data.test", *data.test, out.train, *out.test);
   }
   // After alignment, which matches classes by the names the files themselves give.
-  apply_class_names(config, out.train);
-  out.validation.class_names = out.train.class_names;
-  if (out.test) out.test->class_names = out.train.class_names;
+  apply_class_names(config, out);
 
   // Fitted on the training part only: validation and test statistics must not leak in.
   out.normalizer =
       stored ? *stored : Normalizer::fit(data.normalize, out.train.features, data.scale);
-  out.normalizer.apply(out.train.features);
-  out.normalizer.apply(out.validation.features);
-  if (out.test) out.normalizer.apply(out.test->features);
+  out.normalizer.apply(out.train);
+  out.normalizer.apply(out.validation);
+  if (out.test) out.normalizer.apply(*out.test);
   return out;
 }
 

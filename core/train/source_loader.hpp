@@ -15,9 +15,12 @@ Dataset load_source(const Config& config, const DataSource& source, const std::s
                     std::int64_t max_classes);
 
 // Re-indexes `data`'s labels to `reference`'s class names (a class the training set lacks is
-// an error), and checks the feature count. `key` names the source in messages.
-void align_with_training_set(const Config& config, const std::string& key, const Dataset& reference,
-                             Dataset& data);
+// an error), and checks the feature count. When both the training source and `source` (the
+// one `data` came from) are CSV files, feature columns are matched by header name and put in
+// the training order: a column the training set needs and `data` lacks is an error, extra
+// columns are dropped. `key` names the source in messages.
+void align_with_training_set(const Config& config, const std::string& key, const DataSource& source,
+                             const Dataset& reference, Dataset& data);
 
 // Keeps the first `limit` samples after a shuffle seeded by the config's seed.
 Dataset take_subset(const Config& config, const Dataset& data, std::int64_t limit);
