@@ -294,6 +294,15 @@ TrainSummary Trainer::fit() {
       restored_from_file = true;
     }
   }
+  // Otherwise no file holds them (best.ckpt keeps checkpoint.monitor's best): say so rather
+  // than end, silently, with other weights than the uninterrupted run would.
+  if (es.enabled && es.restore_best && best_parameters.empty() && !restored_from_file &&
+      stopper.monitor().best_epoch() > 0)
+    log_.line("note: restore_best: the best weights by " + es.monitor + " (epoch " +
+              std::to_string(stopper.monitor().best_epoch()) +
+              ") predate this resumed process and no checkpoint holds them (best.ckpt keeps "
+              "the best by " +
+              ck.monitor + "); the final model is the last epoch's");
   if (!best_parameters.empty()) model.upload_parameters(best_parameters);
   if (!best_parameters.empty() || restored_from_file)
     summary.final_weights = "best epoch " + std::to_string(best_parameters_epoch);
