@@ -91,7 +91,9 @@ TrainSummary Trainer::fit() {
               : DiscardedFiles{};
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
   log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
-  if (!resume_) write_file_atomically(in_run("config.yaml"), config_yaml_);
+  // Also on resume: the run goes on under this config (training.epochs, threads and backend
+  // may have changed), and config.yaml is the run's resolved config.
+  write_file_atomically(in_run("config.yaml"), config_yaml_);
 
   TrainingSession session(config_, backend_, data_);
   Model& model = session.model();

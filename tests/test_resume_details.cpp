@@ -1,3 +1,5 @@
+// Resume details: restore_best's weights in no file, config.yaml kept current.
+//
 // After a resume, restore_best's weights can be in no file (best.ckpt keeps the best by
 // checkpoint.monitor, which here differs from early_stopping.monitor): the run must say that
 // its final model is the last epoch's instead of ending silently unlike an uninterrupted run.
@@ -25,4 +27,17 @@ TEST_CASE("resume: restore_best weights in no checkpoint are reported and not si
       resumed.output);
   CHECK(resumed.output.find("final model (last epoch") != std::string::npos);
   CHECK(read_file(run + "/train.log").find("note: restore_best") != std::string::npos);
+}
+
+TEST_CASE("resume: config.yaml becomes the resumed run's config") {
+  TempDir dir("resume-config-yaml");
+  const std::string run = dir.file("run");
+  const std::string config = source_path("configs/iris.yaml");
+  REQUIRE(run_nnrun("train " + config + " -q --threads 1 --epochs 3 --run-dir " + run).exit_code ==
+          0);
+  CHECK(read_file(run + "/config.yaml").find("epochs: 3\n") != std::string::npos);
+  const CommandResult resumed =
+      run_nnrun("train " + config + " -q --threads 1 --epochs 5 --resume " + run + "/last.ckpt");
+  REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.output);
+  CHECK(read_file(run + "/config.yaml").find("epochs: 5\n") != std::string::npos);
 }
