@@ -130,6 +130,8 @@ TEST_CASE("load_csv: every error names the file and line") {
   check("a,y\n,p\n", ":2: column 'a': empty cell, expected a number");
   check("a,y\n1, \n", ":2: column 'y': empty label");
   check("a,b,c\n1,2,3\n", ":1: no column 'species'; columns are: a, b, c", "species");
+  check("a,species\n1,x\n",
+        ":1: no column 'specis' (did you mean 'species'?); columns are: a, species", "specis");
   check("a,b,c\n1,2,3\n",
         ":1: label column index 3 is out of range: the header has 3 columns (0 to 2)", "3");
   check("a,b,a\n1,2,3\n", ":1: duplicate column name 'a' (columns 0 and 2, counting from 0)");

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "core/config/suggest.hpp"
 #include "core/errors.hpp"
 
 namespace nnrun {
@@ -172,7 +173,10 @@ std::size_t find_label_column(const std::string& path, const CsvRecord& header,
              std::to_string(names.size()) + " columns (0 to " + std::to_string(names.size() - 1) +
              ")");
   }
-  fail(path, header.line, "no column '" + label + "'; columns are: " + join_names(names));
+  const std::vector<std::string_view> candidates(names.begin(), names.end());
+  fail(path, header.line,
+       "no column '" + label + "'" + did_you_mean(label, candidates) +
+           "; columns are: " + join_names(names));
 }
 
 void check_header(const std::string& path, CsvRecord& header) {
