@@ -104,6 +104,10 @@ class TreeValidator {
           fail(path, mark,
                std::trunc(*number) == *number ? "integer out of range, got " + text
                                               : "expected an integer, got " + text);
+        if (spec.range.max_is_limit && *number > *spec.range.max)
+          fail(path, mark,
+               "must be at most " + format_number(*spec.range.max) +
+                   " (the largest nnrun supports), got " + text);
         if (!in_range(*number, spec.range))
           fail(path, mark, "must be " + describe_range(spec.range) + ", got " + text);
         return;
