@@ -95,6 +95,38 @@ void check_warmup(const Config& cfg, const Section& schedule, const ConfigSource
                   std::to_string(cfg.training.epochs) + ")");
 }
 
+// The name becomes a folder under runs/: one that is not a single plain path component
+// ("..", "a/b") would put the run directory somewhere else, e.g. the cwd itself.
+std::string run_name_problem(const std::string& name) {
+  if (name.empty()) return "must not be empty";
+  if (name == "." || name == "..") return "must not be '" + name + "'";
+  for (const char c : name) {
+    if (c == '/' || c == '\\') return std::string("must not contain '") + c + "'";
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return "must not contain control characters";
+  }
+  return "";
+}
+
+std::string build_name(const Section& top, const ConfigSource& source) {
+  if (top.has("name")) {
+    const std::string name = top.text("name");
+    if (const std::string problem = run_name_problem(name); !problem.empty())
+      source.fail("name", top.mark_of("name"),
+                  "a run name is a folder name under runs/ and " + problem + ", got " +
+                      quote_yaml_string(name));
+    return name;
+  }
+  const std::string stem = std::filesystem::path(source.file_label()).stem().string();
+  if (stem.empty()) return "run";
+  if (const std::string problem = run_name_problem(stem); !problem.empty())
+    source.fail("name", YAML::Mark::null_mark(),
+                "the default run name, the config file's stem " + quote_yaml_string(stem) +
+                    ", is not usable as a folder name under runs/ (it " + problem +
+                    "); set name: in the config");
+  return stem;
+}
+
 }  // namespace
 
 Config build_config(const YAML::Node& root, const ConfigSource& source,
@@ -102,8 +134,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   const Section top(root, "", "", root.Mark());
   Config cfg;
   cfg.source_file = source.file_label();
-  const std::string stem = std::filesystem::path(source.file_label()).stem().string();
-  cfg.name = top.has("name") ? top.text("name") : stem.empty() ? "run" : stem;
+  cfg.name = build_name(top, source);
   cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
   cfg.backend = top.text("backend");
   cfg.threads = top.integer("threads");
