@@ -95,6 +95,31 @@ void check_warmup(const Config& cfg, const Section& schedule, const ConfigSource
                   std::to_string(cfg.training.epochs) + ")");
 }
 
+// A regression run logs loss and error (its MSE) but no accuracy: a monitor of accuracy
+// would never see a value, so nothing would stop early and no best.ckpt would be written.
+void check_monitors(const Config& cfg, const Section& top, const ConfigSource& source) {
+  if (cfg.loss != LossKind::mse) return;  // mse is the regression loss (core/model/loss.hpp)
+  const Section stopping = top.section("early_stopping");
+  const Section checkpoint = top.section("checkpoint");
+  const Section schedule = top.section("optimizer").section("schedule");
+  const struct {
+    const Section& section;
+    bool applies;
+  } monitors[] = {
+      {stopping, cfg.early_stopping.enabled},
+      {checkpoint, checkpoint.has("monitor")},  // its default follows early_stopping's
+      {schedule, cfg.optimizer.schedule.type == ScheduleKind::plateau},
+  };
+  for (const auto& [section, applies] : monitors) {
+    const std::string metric = section.text("monitor");
+    if (!applies || !metric.ends_with("accuracy")) continue;
+    const std::string prefix = metric.substr(0, metric.find('_'));
+    source.fail(section.path_of("monitor"), section.mark_of("monitor"),
+                metric + " is not logged for regression (loss: " + loss_name(cfg.loss) + "); use " +
+                    prefix + "_loss or " + prefix + "_error (the MSE)");
+  }
+}
+
 // The name becomes a folder under runs/: one that is not a single plain path component
 // ("..", "a/b") would put the run directory somewhere else, e.g. the cwd itself.
 std::string run_name_problem(const std::string& name) {
@@ -186,6 +211,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   cfg.checkpoint.save_last = checkpoint.flag("save_last");
   cfg.checkpoint.every_n_epochs = checkpoint.integer("every_n_epochs");
   cfg.checkpoint.last_every_seconds = checkpoint.number("last_every_seconds");
+  check_monitors(cfg, top, source);
   return cfg;
 }
 
