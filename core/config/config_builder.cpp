@@ -194,7 +194,8 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   check_warmup(cfg, top.section("optimizer").section("schedule"), source);
 
   const Section stopping = top.section("early_stopping");
-  cfg.early_stopping.enabled = top.has("early_stopping");
+  // `early_stopping:` left empty (or --set early_stopping=null) is off, like an absent one.
+  cfg.early_stopping.enabled = top.node("early_stopping").IsMap();
   cfg.early_stopping.monitor = stopping.text("monitor");
   cfg.early_stopping.mode = enum_named(stopping.text("mode"), kModes, monitor_mode_name);
   cfg.early_stopping.patience = stopping.integer("patience");

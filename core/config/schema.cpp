@@ -74,7 +74,9 @@ std::vector<KeySpec> run_rows() {
           .choices({"stop", "fail"})
           .fallback("stop"),
 
-      Row("early_stopping", V::map, "stop when a metric stops improving; omit to train all epochs"),
+      Row("early_stopping", V::map,
+          "stop when a metric stops improving; omit it, or leave it empty (null), to train all "
+          "epochs"),
       Row("early_stopping.monitor", V::choice, "metric watched")
           .choices(kMetrics)
           .fallback("val_loss"),
