@@ -25,10 +25,10 @@ BackendOptions backend_options(const Config& config) {
   return {config.backend, static_cast<int>(config.threads), config.precision};
 }
 
-// A precision (or backend) this machine cannot run is a config error at its key.
+// A backend or precision this machine cannot run is a config error at its key.
 void check_backend(const Config& config) {
-  if (const std::string why = backend_unavailable(backend_options(config)); !why.empty())
-    throw config.error_at("precision", why);
+  if (const auto problem = backend_unavailable(backend_options(config)))
+    throw config.error_at(problem->key, problem->message);
 }
 }  // namespace
 
