@@ -60,6 +60,19 @@ ScheduleConfig build_schedule(const Section& in) {
   return out;
 }
 
+// min_lr is where a cosine decay ends and the floor of plateau cuts: at or above the lr, the
+// schedule would hold the lr or raise it (cosine from lr up to min_lr; plateau's first cut
+// jumps to min_lr) instead of lowering it.
+void check_min_lr(const OptimizerConfig& opt, const Section& schedule, const ConfigSource& source) {
+  const ScheduleConfig& s = opt.schedule;
+  if (s.type != ScheduleKind::cosine && s.type != ScheduleKind::plateau) return;
+  if (s.min_lr < opt.lr) return;
+  source.fail(schedule.path_of("min_lr"), schedule.mark_of("min_lr"),
+              "min_lr must be less than optimizer.lr, or the " + schedule_name(s.type) +
+                  " schedule never lowers the lr (min_lr is " + format_number(s.min_lr) +
+                  ", lr is " + format_number(opt.lr) + ")");
+}
+
 OptimizerConfig build_optimizer(const Section& opt, const ConfigSource& source) {
   OptimizerConfig out;
   static constexpr OptimizerKind kKinds[] = {OptimizerKind::sgd, OptimizerKind::adam,
@@ -81,6 +94,7 @@ OptimizerConfig build_optimizer(const Section& opt, const ConfigSource& source) 
   if (out.nesterov && out.momentum <= 0.0)
     source.fail(opt.path_of("nesterov"), opt.mark_of("nesterov"),
                 "nesterov needs momentum > 0 (momentum is " + format_number(out.momentum) + ")");
+  check_min_lr(out, opt.section("schedule"), source);
   return out;
 }
 
