@@ -5,9 +5,13 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "app/openmp_env.hpp"
+#include "core/config/suggest.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 
@@ -17,6 +21,41 @@ using nnrun::ExitCode;
 
 int code(ExitCode c) {
   return static_cast<int>(c);
+}
+
+const std::vector<std::string_view> kCommands{"train", "eval", "predict", "inspect", "check"};
+
+// CLI11 answers a misspelt command (or none) with "A subcommand is required"; say what was
+// wrong instead. Returns the exit code when argv[1] is not a command (or `help`).
+std::optional<int> check_command_name(int argc, char** argv, const CLI::App& app) {
+  const std::string commands = "commands: " + nnrun::join_names(kCommands);
+  if (argc < 2) {
+    std::cerr << "nnrun: a command is required; " << commands << " (nnrun --help for more)\n";
+    return code(ExitCode::usage);
+  }
+  std::string first = argv[1];
+  if (first == "help") {  // `nnrun help` and `nnrun help train`, as git and cargo take them
+    if (argc == 2) {
+      std::cout << app.help();
+      return code(ExitCode::ok);
+    }
+    first = argv[2];
+    for (const CLI::App* command : app.get_subcommands({}))
+      if (command->get_name() == first) {
+        std::cout << command->help();
+        return code(ExitCode::ok);
+      }
+  }
+  if (first == "--help" || first == "-h" || first == "--version") return std::nullopt;
+  for (std::string_view command : kCommands)
+    if (first == command) return std::nullopt;
+  if (first.starts_with("-"))
+    std::cerr << "nnrun: unknown option '" << first << "'; a command comes first; " << commands
+              << "\n";
+  else
+    std::cerr << "nnrun: unknown command '" << first << "'" << nnrun::did_you_mean(first, kCommands)
+              << "; " << commands << "\n";
+  return code(ExitCode::usage);
 }
 
 // Shortcut flags become --set overrides so that one schema validates everything.
@@ -33,7 +72,7 @@ int main(int argc, char** argv) {
   // file's name, instead of SIGXFSZ killing the process mid-run.
   std::signal(SIGXFSZ, SIG_IGN);
   nnrun::app::apply_openmp_wait(argv);
-  CLI::App app{"nnrun: train fully-connected neural networks described in YAML"};
+  CLI::App app{"nnrun: train fully-connected neural networks described in YAML", "nnrun"};
   app.set_version_flag("--version", std::string("nnrun ") + nnrun::kVersion);
   app.require_subcommand(1);
 
@@ -91,6 +130,7 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--set", check.overrides, "Override a config key: KEY=VALUE (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
+  if (const auto exit_code = check_command_name(argc, argv, app)) return *exit_code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
