@@ -65,6 +65,11 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file_label) {
 
 Config load_config_text(const std::string& yaml_text, const std::string& file_label,
                         const std::string& base_dir, const std::vector<std::string>& overrides) {
+  return load_config_text(yaml_text, file_label, base_dir, set_overrides(overrides));
+}
+
+Config load_config_text(const std::string& yaml_text, const std::string& file_label,
+                        const std::string& base_dir, const std::vector<ConfigOverride>& overrides) {
   YAML::Node root = parse_yaml(yaml_text, file_label);
   if (!root.IsDefined() || root.IsNull())
     throw ConfigError({file_label, 0, 0}, "",
@@ -83,6 +88,10 @@ Config load_config_text(const std::string& yaml_text, const std::string& file_la
 }
 
 Config load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_config_file(path, set_overrides(overrides));
+}
+
+Config load_config_file(const std::string& path, const std::vector<ConfigOverride>& overrides) {
   const std::string text = read_config_file(path);
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
   return load_config_text(text, path, folder.empty() ? "." : folder.string(), overrides);
