@@ -8,6 +8,7 @@
 
 #include "backends/registry.hpp"
 #include "core/config/config_loader.hpp"
+#include "core/config/model_size.hpp"
 #include "core/errors.hpp"
 #include "core/model/model_summary.hpp"
 #include "core/train/compatibility.hpp"
@@ -24,10 +25,10 @@ BackendOptions backend_options(const Config& config) {
   return {config.backend, static_cast<int>(config.threads), config.precision};
 }
 
-// A precision (or backend) this machine cannot run is a config error at its key.
+// A backend or precision this machine cannot run is a config error at its key.
 void check_backend(const Config& config) {
-  if (const std::string why = backend_unavailable(backend_options(config)); !why.empty())
-    throw config.error_at("precision", why);
+  if (const auto problem = backend_unavailable(backend_options(config)))
+    throw config.error_at(problem->key, problem->message);
 }
 }  // namespace
 
@@ -43,6 +44,7 @@ int run_train(const TrainOptions& options) {
   }
   PreparedData data = prepare_data(config, normalizer);
   check_model_fits_data(config, data.train);
+  check_model_size(config, data.train.features.cols);
   auto backend = make_backend(backend_options(config));
   RunLog log(options.quiet);
   Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log,
@@ -62,6 +64,7 @@ int run_check(const CheckOptions& options) {
   check_backend(config);
   const PreparedData data = prepare_data(config);
   check_model_fits_data(config, data.train);
+  check_model_size(config, data.train.features.cols);
   std::cout << options.config_path << ": OK\n"
             << "data: " << data.train.size() << " training / " << data.validation.size()
             << " validation samples, " << data.train.features.cols << " features";

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "core/config/overrides.hpp"
+
 namespace nnrun::app {
 
 struct TrainOptions {
   std::string config_path;
-  std::vector<std::string> overrides;  // KEY=VALUE, applied in order
-  std::string resume;                  // checkpoint to continue from
+  std::vector<ConfigOverride> overrides;  // --set KEY=VALUE and shortcuts, applied in order
+  std::string resume;                     // checkpoint to continue from
   bool quiet = false;
 };
 
@@ -37,7 +39,7 @@ struct InspectOptions {
 
 struct CheckOptions {
   std::string config_path;
-  std::vector<std::string> overrides;
+  std::vector<ConfigOverride> overrides;  // as for train
 };
 
 int run_train(const TrainOptions& options);

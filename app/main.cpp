@@ -5,9 +5,16 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "app/openmp_env.hpp"
+#include "core/config/overrides.hpp"
+#include "core/config/suggest.hpp"
+#include "core/config/yaml_scalars.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 
@@ -19,12 +26,104 @@ int code(ExitCode c) {
   return static_cast<int>(c);
 }
 
-// Shortcut flags become --set overrides so that one schema validates everything.
-void add_shortcut(CLI::App* cmd, std::vector<std::string>& overrides, const std::string& flag,
-                  const std::string& key, const std::string& help) {
-  cmd->add_option_function<std::string>(
-      flag, [&overrides, key](const std::string& v) { overrides.push_back(key + "=" + v); }, help);
+const std::vector<std::string_view> kCommands{"train", "eval", "predict", "inspect", "check"};
+
+// CLI11 answers a misspelt command (or none) with "A subcommand is required"; say what was
+// wrong instead. Returns the exit code when argv[1] is not a command (or `help`).
+std::optional<int> check_command_name(int argc, char** argv, const CLI::App& app) {
+  const std::string commands = "commands: " + nnrun::join_names(kCommands);
+  if (argc < 2) {
+    std::cerr << "nnrun: a command is required; " << commands << " (nnrun --help for more)\n";
+    return code(ExitCode::usage);
+  }
+  std::string first = argv[1];
+  if (first == "help") {  // `nnrun help` and `nnrun help train`, as git and cargo take them
+    if (argc == 2) {
+      std::cout << app.help();
+      return code(ExitCode::ok);
+    }
+    first = argv[2];
+    for (const CLI::App* command : app.get_subcommands({}))
+      if (command->get_name() == first) {
+        std::cout << command->help();
+        return code(ExitCode::ok);
+      }
+  }
+  if (first == "--help" || first == "-h" || first == "--version") return std::nullopt;
+  for (std::string_view command : kCommands)
+    if (first == command) return std::nullopt;
+  if (first.starts_with("-"))
+    std::cerr << "nnrun: unknown option '" << first << "'; a command comes first; " << commands
+              << "\n";
+  else
+    std::cerr << "nnrun: unknown command '" << first << "'" << nnrun::did_you_mean(first, kCommands)
+              << "; " << commands << "\n";
+  return code(ExitCode::usage);
 }
+
+// The options of train and check that become config overrides: --set KEY=VALUE, and the
+// shortcuts, each the same as a --set of one key. Either may name a key, not both: which
+// one should win would depend on an order the user cannot see.
+class ConfigArgs {
+ public:
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--set", sets_, "Override a config key: KEY=VALUE (repeatable)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false)  // one KEY=VALUE per --set: never the config path after it
+        ->check(
+            [](const std::string& text) -> std::string {
+              return text.find('=') == std::string::npos ? "expected KEY=VALUE, got '" + text + "'"
+                                                         : "";
+            },
+            "KEY=VALUE");
+    for (const Shortcut& shortcut : kShortcuts)
+      cmd->add_option_function<std::string>(
+          shortcut.flag,
+          [this, &shortcut](const std::string& value) {
+            given_.push_back({&shortcut, value});
+          },
+          shortcut.help);
+  }
+
+  // --set overrides in order, then the shortcuts; throws InputError when both set a key.
+  std::vector<nnrun::ConfigOverride> overrides() const {
+    std::vector<nnrun::ConfigOverride> out = nnrun::set_overrides(sets_);
+    for (const auto& [shortcut, value] : given_) {
+      const std::string label = std::string(shortcut->flag) + " " + value;
+      for (const std::string& set : sets_)
+        if (const std::string key = set.substr(0, set.find('=')); covers(key, shortcut->key))
+          throw nnrun::InputError("nnrun: " + label + " and --set " + set + " both set " +
+                                  shortcut->key + "; give only one");
+      const std::string yaml = shortcut->string_valued ? nnrun::quote_yaml_string(value) : value;
+      out.emplace_back(std::string(shortcut->key) + "=" + yaml, label);
+    }
+    return out;
+  }
+
+ private:
+  struct Shortcut {
+    const char* flag;
+    const char* key;
+    const char* help;
+    bool string_valued;  // taken as typed: `--run-dir 'a: b'` is a folder, not a mapping
+  };
+  static constexpr Shortcut kShortcuts[] = {
+      {"--epochs", "training.epochs", "Same as --set training.epochs=N", false},
+      {"--seed", "seed", "Same as --set seed=N", false},
+      {"--threads", "threads", "Same as --set threads=N", false},
+      {"--backend", "backend", "auto | cpu | cuda | reference", false},
+      {"--run-dir", "checkpoint.dir", "Run directory (same as --set checkpoint.dir=DIR)", true},
+  };
+
+  // True when setting `key` replaces `shortcut_key`: the same key or a section holding it.
+  static bool covers(std::string_view key, std::string_view shortcut_key) {
+    return shortcut_key.starts_with(key) &&
+           (shortcut_key.size() == key.size() || shortcut_key[key.size()] == '.');
+  }
+
+  std::vector<std::string> sets_;
+  std::vector<std::pair<const Shortcut*, std::string>> given_;
+};
 
 }  // namespace
 
@@ -33,21 +132,15 @@ int main(int argc, char** argv) {
   // file's name, instead of SIGXFSZ killing the process mid-run.
   std::signal(SIGXFSZ, SIG_IGN);
   nnrun::app::apply_openmp_wait(argv);
-  CLI::App app{"nnrun: train fully-connected neural networks described in YAML"};
+  CLI::App app{"nnrun: train fully-connected neural networks described in YAML", "nnrun"};
   app.set_version_flag("--version", std::string("nnrun ") + nnrun::kVersion);
   app.require_subcommand(1);
 
   nnrun::app::TrainOptions train;
+  ConfigArgs train_config;
   auto* train_cmd = app.add_subcommand("train", "Train a network from a YAML config");
   train_cmd->add_option("config", train.config_path, "YAML config file")->required();
-  train_cmd->add_option("--set", train.overrides, "Override a config key: KEY=VALUE (repeatable)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  add_shortcut(train_cmd, train.overrides, "--epochs", "training.epochs",
-               "Same as --set training.epochs=N");
-  add_shortcut(train_cmd, train.overrides, "--seed", "seed", "Same as --set seed=N");
-  add_shortcut(train_cmd, train.overrides, "--threads", "threads", "Same as --set threads=N");
-  add_shortcut(train_cmd, train.overrides, "--backend", "backend", "auto | cpu | cuda | reference");
-  add_shortcut(train_cmd, train.overrides, "--run-dir", "checkpoint.dir", "Run directory");
+  train_config.add_to(train_cmd);
   train_cmd->add_option("--resume", train.resume,
                         "Continue the run of this checkpoint (e.g. runs/iris/last.ckpt)");
   train_cmd->add_flag("--quiet,-q", train.quiet,
@@ -90,11 +183,13 @@ int main(int argc, char** argv) {
   inspect_cmd->add_flag("--json", inspect.json, "Print JSON");
 
   nnrun::app::CheckOptions check;
-  auto* check_cmd = app.add_subcommand("check", "Validate a config and print the model summary");
+  ConfigArgs check_config;
+  auto* check_cmd = app.add_subcommand(
+      "check", "Validate a config and print the model summary; takes train's config options");
   check_cmd->add_option("config", check.config_path, "YAML config file")->required();
-  check_cmd->add_option("--set", check.overrides, "Override a config key: KEY=VALUE (repeatable)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  check_config.add_to(check_cmd);
 
+  if (const auto exit_code = check_command_name(argc, argv, app)) return *exit_code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -105,6 +200,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    train.overrides = train_config.overrides();
+    check.overrides = check_config.overrides();
     if (*train_cmd) return nnrun::app::run_train(train);
     if (*eval_cmd) return nnrun::app::run_eval(eval);
     if (*check_cmd) return nnrun::app::run_check(check);

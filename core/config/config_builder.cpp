@@ -60,6 +60,19 @@ ScheduleConfig build_schedule(const Section& in) {
   return out;
 }
 
+// min_lr is where a cosine decay ends and the floor of plateau cuts: at or above the lr, the
+// schedule would hold the lr or raise it (cosine from lr up to min_lr; plateau's first cut
+// jumps to min_lr) instead of lowering it.
+void check_min_lr(const OptimizerConfig& opt, const Section& schedule, const ConfigSource& source) {
+  const ScheduleConfig& s = opt.schedule;
+  if (s.type != ScheduleKind::cosine && s.type != ScheduleKind::plateau) return;
+  if (s.min_lr < opt.lr) return;
+  source.fail(schedule.path_of("min_lr"), schedule.mark_of("min_lr"),
+              "min_lr must be less than optimizer.lr, or the " + schedule_name(s.type) +
+                  " schedule never lowers the lr (min_lr is " + format_number(s.min_lr) +
+                  ", lr is " + format_number(opt.lr) + ")");
+}
+
 OptimizerConfig build_optimizer(const Section& opt, const ConfigSource& source) {
   OptimizerConfig out;
   static constexpr OptimizerKind kKinds[] = {OptimizerKind::sgd, OptimizerKind::adam,
@@ -81,6 +94,7 @@ OptimizerConfig build_optimizer(const Section& opt, const ConfigSource& source) 
   if (out.nesterov && out.momentum <= 0.0)
     source.fail(opt.path_of("nesterov"), opt.mark_of("nesterov"),
                 "nesterov needs momentum > 0 (momentum is " + format_number(out.momentum) + ")");
+  check_min_lr(out, opt.section("schedule"), source);
   return out;
 }
 
@@ -95,6 +109,63 @@ void check_warmup(const Config& cfg, const Section& schedule, const ConfigSource
                   std::to_string(cfg.training.epochs) + ")");
 }
 
+// A regression run logs loss and error (its MSE) but no accuracy: a monitor of accuracy
+// would never see a value, so nothing would stop early and no best.ckpt would be written.
+void check_monitors(const Config& cfg, const Section& top, const ConfigSource& source) {
+  if (cfg.loss != LossKind::mse) return;  // mse is the regression loss (core/model/loss.hpp)
+  const Section stopping = top.section("early_stopping");
+  const Section checkpoint = top.section("checkpoint");
+  const Section schedule = top.section("optimizer").section("schedule");
+  const struct {
+    const Section& section;
+    bool applies;
+  } monitors[] = {
+      {stopping, cfg.early_stopping.enabled},
+      {checkpoint, checkpoint.has("monitor")},  // its default follows early_stopping's
+      {schedule, cfg.optimizer.schedule.type == ScheduleKind::plateau},
+  };
+  for (const auto& [section, applies] : monitors) {
+    const std::string metric = section.text("monitor");
+    if (!applies || !metric.ends_with("accuracy")) continue;
+    const std::string prefix = metric.substr(0, metric.find('_'));
+    source.fail(section.path_of("monitor"), section.mark_of("monitor"),
+                metric + " is not logged for regression (loss: " + loss_name(cfg.loss) + "); use " +
+                    prefix + "_loss or " + prefix + "_error (the MSE)");
+  }
+}
+
+// The name becomes a folder under runs/: one that is not a single plain path component
+// ("..", "a/b") would put the run directory somewhere else, e.g. the cwd itself.
+std::string run_name_problem(const std::string& name) {
+  if (name.empty()) return "must not be empty";
+  if (name == "." || name == "..") return "must not be '" + name + "'";
+  for (const char c : name) {
+    if (c == '/' || c == '\\') return std::string("must not contain '") + c + "'";
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return "must not contain control characters";
+  }
+  return "";
+}
+
+std::string build_name(const Section& top, const ConfigSource& source) {
+  if (top.has("name")) {
+    const std::string name = top.text("name");
+    if (const std::string problem = run_name_problem(name); !problem.empty())
+      source.fail("name", top.mark_of("name"),
+                  "a run name is a folder name under runs/ and " + problem + ", got " +
+                      quote_yaml_string(name));
+    return name;
+  }
+  const std::string stem = std::filesystem::path(source.file_label()).stem().string();
+  if (stem.empty()) return "run";
+  if (const std::string problem = run_name_problem(stem); !problem.empty())
+    source.fail("name", YAML::Mark::null_mark(),
+                "the default run name, the config file's stem " + quote_yaml_string(stem) +
+                    ", is not usable as a folder name under runs/ (it " + problem +
+                    "); set name: in the config");
+  return stem;
+}
+
 }  // namespace
 
 Config build_config(const YAML::Node& root, const ConfigSource& source,
@@ -102,8 +173,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   const Section top(root, "", "", root.Mark());
   Config cfg;
   cfg.source_file = source.file_label();
-  const std::string stem = std::filesystem::path(source.file_label()).stem().string();
-  cfg.name = top.has("name") ? top.text("name") : stem.empty() ? "run" : stem;
+  cfg.name = build_name(top, source);
   cfg.seed = static_cast<std::uint64_t>(top.integer("seed"));
   cfg.backend = top.text("backend");
   cfg.threads = top.integer("threads");
@@ -138,7 +208,8 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   check_warmup(cfg, top.section("optimizer").section("schedule"), source);
 
   const Section stopping = top.section("early_stopping");
-  cfg.early_stopping.enabled = top.has("early_stopping");
+  // `early_stopping:` left empty (or --set early_stopping=null) is off, like an absent one.
+  cfg.early_stopping.enabled = top.node("early_stopping").IsMap();
   cfg.early_stopping.monitor = stopping.text("monitor");
   cfg.early_stopping.mode = enum_named(stopping.text("mode"), kModes, monitor_mode_name);
   cfg.early_stopping.patience = stopping.integer("patience");
@@ -155,6 +226,7 @@ Config build_config(const YAML::Node& root, const ConfigSource& source,
   cfg.checkpoint.save_last = checkpoint.flag("save_last");
   cfg.checkpoint.every_n_epochs = checkpoint.integer("every_n_epochs");
   cfg.checkpoint.last_every_seconds = checkpoint.number("last_every_seconds");
+  check_monitors(cfg, top, source);
   return cfg;
 }
 

@@ -16,6 +16,26 @@
 namespace nnrun {
 namespace {
 
+bool names_open_stream(const std::string& path) {
+  return path == "/dev/stdin" || path.starts_with("/dev/fd/") || path.starts_with("/proc/self/fd/");
+}
+
+std::string describe_file_type(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::fifo:
+      return "named pipe";
+    case file_type::character:
+      return "character device";
+    case file_type::block:
+      return "block device";
+    case file_type::socket:
+      return "socket";
+    default:
+      return "special file";
+  }
+}
+
 std::string read_config_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code error;
@@ -23,6 +43,11 @@ std::string read_config_file(const std::string& path) {
   if (!fs::exists(status)) throw InputError(path + ": config file not found");
   if (fs::is_directory(status))
     throw InputError(path + ": is a directory, expected a YAML config file");
+  // Opening a FIFO or device waits for a writer or never ends; only the names of streams
+  // this process already has open (`nnrun check /dev/stdin < cfg.yaml`, `<(...)`) may be one.
+  if (!fs::is_regular_file(status) && !names_open_stream(path))
+    throw InputError(path + ": is not a regular file (a " + describe_file_type(status.type()) +
+                     "), expected a YAML config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open the config file for reading");
   std::ostringstream text;
@@ -65,6 +90,11 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file_label) {
 
 Config load_config_text(const std::string& yaml_text, const std::string& file_label,
                         const std::string& base_dir, const std::vector<std::string>& overrides) {
+  return load_config_text(yaml_text, file_label, base_dir, set_overrides(overrides));
+}
+
+Config load_config_text(const std::string& yaml_text, const std::string& file_label,
+                        const std::string& base_dir, const std::vector<ConfigOverride>& overrides) {
   YAML::Node root = parse_yaml(yaml_text, file_label);
   if (!root.IsDefined() || root.IsNull())
     throw ConfigError({file_label, 0, 0}, "",
@@ -83,6 +113,10 @@ Config load_config_text(const std::string& yaml_text, const std::string& file_la
 }
 
 Config load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_config_file(path, set_overrides(overrides));
+}
+
+Config load_config_file(const std::string& path, const std::vector<ConfigOverride>& overrides) {
   const std::string text = read_config_file(path);
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
   return load_config_text(text, path, folder.empty() ? "." : folder.string(), overrides);

@@ -185,7 +185,7 @@ std::string resolved_config_yaml(const Config& cfg) {
         << "  start_from_epoch: " << stop.start_from_epoch << "\n"
         << "  restore_best: " << flag(stop.restore_best) << "\n";
   } else {
-    out << "# early_stopping: off (the section is absent)\n";
+    out << "# early_stopping: off (the section is absent or empty)\n";
   }
 
   out << "checkpoint:\n"

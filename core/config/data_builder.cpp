@@ -60,6 +60,7 @@ class SourceBuilder {
     out.classes = in.integer("classes");
     out.features = in.integer("features");
     out.spread = in.number("spread");
+    check_generated_size(in, out);
     if ((out.generator == "line" || out.generator == "polynomial") && out.x_min >= out.x_max) {
       const std::string blamed = in.has("x_max") ? "x_max" : "x_min";
       source_.fail(in.path_of(blamed), in.mark_of(blamed),
@@ -68,6 +69,23 @@ class SourceBuilder {
     }
     return out;
   }
+
+  // samples and features are each bounded by the schema; their product is the size of the
+  // generated set, which is built, shuffled and normalized in memory.
+  void check_generated_size(const Section& in, const SyntheticSpec& spec) const {
+    const bool regression = spec.generator == "line" || spec.generator == "polynomial";
+    const std::int64_t dims = spec.generator == "blobs" ? spec.features : regression ? 1 : 2;
+    if (spec.samples * dims <= kMaxGeneratedValues) return;
+    const std::string blamed = in.has("samples") || !in.has("features") ? "samples" : "features";
+    source_.fail(in.path_of(blamed), in.mark_of(blamed),
+                 "samples x features must be at most " + std::to_string(kMaxGeneratedValues) +
+                     " (2^28 values), got " + std::to_string(spec.samples) + " x " +
+                     std::to_string(dims));
+  }
+
+  // 2^28 generated values: 1 GiB as f32, about a minute to generate, shuffle and normalize
+  // (100 x 2^24 values took 5 minutes and 15 GB); far beyond any demo data set.
+  static constexpr std::int64_t kMaxGeneratedValues = std::int64_t{1} << 28;
 
   const ConfigSource& source_;
   const std::string& base_dir_;

@@ -53,8 +53,9 @@ std::optional<std::vector<PathStep>> parse_key(const std::string& key) {
   return steps;
 }
 
-void apply_one(YAML::Node& root, const std::string& text, ConfigSource& source) {
-  const std::string label = "--set " + text;
+void apply_one(YAML::Node& root, const ConfigOverride& override, ConfigSource& source) {
+  const std::string& text = override.text;
+  const std::string& label = override.label;
   const auto equals = text.find('=');
   const auto steps = equals == std::string::npos ? std::nullopt : parse_key(text.substr(0, equals));
   if (!steps)
@@ -123,9 +124,15 @@ void apply_one(YAML::Node& root, const std::string& text, ConfigSource& source) 
 
 }  // namespace
 
-void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides,
+std::vector<ConfigOverride> set_overrides(const std::vector<std::string>& texts) {
+  std::vector<ConfigOverride> overrides;
+  for (const std::string& text : texts) overrides.emplace_back(text, "--set " + text);
+  return overrides;
+}
+
+void apply_overrides(YAML::Node& root, const std::vector<ConfigOverride>& overrides,
                      ConfigSource& source) {
-  for (const std::string& text : overrides) apply_one(root, text, source);
+  for (const ConfigOverride& override : overrides) apply_one(root, override, source);
 }
 
 }  // namespace nnrun

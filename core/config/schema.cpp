@@ -28,7 +28,7 @@ std::vector<KeySpec> model_rows() {
       Row("model.layers[]", V::tagged, "one layer: `TYPE: {settings}`; the last must be dense"),
       Row("model.layers[].dense", V::map, "fully-connected layer"),
       Row("model.layers[].dense.units", V::integer, "output width")
-          .range(kAtLeastOne)
+          .range(kWidth)
           .required()
           .aliases({"out_features", "neurons"}),
       Row("model.layers[].dense.activation", V::choice, "applied after the affine map")
@@ -74,7 +74,9 @@ std::vector<KeySpec> run_rows() {
           .choices({"stop", "fail"})
           .fallback("stop"),
 
-      Row("early_stopping", V::map, "stop when a metric stops improving; omit to train all epochs"),
+      Row("early_stopping", V::map,
+          "stop when a metric stops improving; omit it, or leave it empty (null), to train all "
+          "epochs"),
       Row("early_stopping.monitor", V::choice, "metric watched")
           .choices(kMetrics)
           .fallback("val_loss"),
@@ -121,7 +123,7 @@ std::vector<KeySpec> build_schema() {
       Row("backend", V::choice, "auto takes CUDA when a usable GPU is present")
           .choices({"auto", "cpu", "cuda", "reference"})
           .fallback("auto"),
-      Row("threads", V::integer, "CPU threads; 0 = all cores").range(kNonNegative).fallback("0"),
+      Row("threads", V::integer, "CPU threads; 0 = all cores").range(kThreadCount).fallback("0"),
       Row("precision", V::choice,
           "dense layers' matrix products: bf16 (cpu backend, AVX512-BF16 or AMX) rounds their "
           "operands to bfloat16; weights, optimizer, losses stay f32")
@@ -207,7 +209,7 @@ std::string describe_range(const ValueRange& range) {
   std::string text;
   if (range.min)
     text += std::string(range.min_exclusive ? "> " : ">= ") + format_number(*range.min);
-  if (range.max) {
+  if (range.max && !range.max_is_limit) {
     if (!text.empty()) text += " and ";
     text += std::string(range.max_exclusive ? "< " : "<= ") + format_number(*range.max);
   }
@@ -220,6 +222,7 @@ std::string schema_reference() {
     out << spec.path << ": " << describe_type(spec);
     if (spec.type != V::sequence && !describe_range(spec.range).empty())
       out << ", " << describe_range(spec.range);
+    if (spec.range.max_is_limit) out << ", at most " << format_number(*spec.range.max);
     if (spec.required) out << ", required";
     if (!spec.default_value.empty()) out << ", default " << spec.default_value;
     const auto conditions = conditions_of(spec);

@@ -28,6 +28,9 @@ struct ValueRange {
   std::optional<double> max;
   bool min_exclusive = false;
   bool max_exclusive = false;
+  // The max is nnrun's size limit (units, samples), not part of what the key means: it is
+  // left out of the usual "must be >= 1" and named only when a value exceeds it.
+  bool max_is_limit = false;
 };
 
 // A key allowed only when a sibling key has one of some values (e.g. momentum only when
@@ -78,7 +81,8 @@ std::string_view key_name(const KeySpec& spec);
 // How a value of this spec is described in messages: "a number", "true or false", ...
 std::string describe_type(const KeySpec& spec);
 
-// The range as a condition on the value: "> 0", ">= 0 and < 1"; empty when unbounded.
+// The range as a condition on the value: "> 0", ">= 0 and < 1"; empty when unbounded. A
+// size limit (ValueRange::max_is_limit) is not part of it.
 std::string describe_range(const ValueRange& range);
 
 // A reference of every key (pattern, type, range, default, help), one line each, for

@@ -46,7 +46,7 @@ void add_source_rows(std::vector<KeySpec>& rows, const std::string& role, std::s
           .required()
           .only_when("format", {"synthetic"}),
       Row(key("samples"), V::integer, "number of examples generated")
-          .range(kAtLeastOne)
+          .range(kSampleCount)
           .fallback("100")
           .only_when("format", {"synthetic"}),
       Row(key("noise"), V::number, "std of the Gaussian noise on targets (regression) or points")
@@ -76,11 +76,11 @@ void add_source_rows(std::vector<KeySpec>& rows, const std::string& role, std::s
           .only_when("generator", {"polynomial"}),
       Row(key("coefficients[]"), V::number, "one polynomial coefficient"),
       Row(key("classes"), V::integer, "number of classes")
-          .range(kAtLeastTwo)
+          .range(kClassCount)
           .fallback("3")
           .only_when("generator", kSpiralsAndBlobs),
       Row(key("features"), V::integer, "dimensions of each point")
-          .range(kAtLeastOne)
+          .range(kWidth)
           .fallback("2")
           .only_when("generator", {"blobs"}),
       Row(key("spread"), V::number, "std of each cluster; centers are seeded in [-5, 5]")

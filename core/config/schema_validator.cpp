@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "core/config/suggest.hpp"
 #include "core/config/yaml_scalars.hpp"
@@ -16,6 +17,17 @@ std::vector<std::string_view> names_of(const std::vector<const KeySpec*>& specs)
   std::vector<std::string_view> names;
   for (const KeySpec* spec : specs) names.push_back(key_name(*spec));
   return names;
+}
+
+// Why a number is not an integer: too many digits for int64, a fraction, or a whole value
+// written as a float ("2.0", "1e2"), which YAML reads as a float, not an integer.
+std::string integer_problem(const std::string& text, double number) {
+  std::string_view digits = text;
+  if (digits.starts_with('+') || digits.starts_with('-')) digits.remove_prefix(1);
+  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos)
+    return "integer out of range, got " + text;
+  if (std::trunc(number) != number) return "expected an integer, got " + text;
+  return "expected an integer (without a decimal point or exponent), got " + text;
 }
 
 class TreeValidator {
@@ -101,9 +113,11 @@ class TreeValidator {
         const auto number = plain ? parse_number(text) : std::nullopt;
         if (!number) fail(path, mark, "expected " + describe_type(spec) + got);
         if (spec.type == ValueType::integer && !parse_integer(text))
+          fail(path, mark, integer_problem(text, *number));
+        if (spec.range.max_is_limit && *number > *spec.range.max)
           fail(path, mark,
-               std::trunc(*number) == *number ? "integer out of range, got " + text
-                                              : "expected an integer, got " + text);
+               "must be at most " + format_number(*spec.range.max) +
+                   " (the largest nnrun supports), got " + text);
         if (!in_range(*number, spec.range))
           fail(path, mark, "must be " + describe_range(spec.range) + ", got " + text);
         return;
