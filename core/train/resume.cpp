@@ -38,7 +38,7 @@ bool same_folder(const std::string& a, const std::string& b) {
 // run directory, resumes without repeating it.
 void check_run_directory(const Config& given, const std::string& path) {
   const SourceLocation where = given.locations.find("checkpoint.dir", given.source_file);
-  if (where.file.rfind("--set ", 0) != 0) return;
+  if (where.file == given.source_file) return;  // from the file (or the default), not typed
   const std::string folder = resume_run_directory(path);
   if (same_folder(given.checkpoint.dir, folder)) return;
   throw InputError("--resume " + path + ": --run-dir (checkpoint.dir) " + given.checkpoint.dir +
