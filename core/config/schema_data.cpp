@@ -54,8 +54,9 @@ void add_source_rows(std::vector<KeySpec>& rows, const std::string& role, std::s
           .fallback("0.1")
           .only_when("format", {"synthetic"}),
       Row(key("seed"), V::integer,
-          "generator seed; default: (seed * 1000003 + role) mod 2^63, role 1 train, "
-          "2 validation, 3 test")
+          "generator seed for this source's samples; default: (seed * 1000003 + role) mod "
+          "2^63, role 1 train, 2 validation, 3 test (blobs: the cluster centers always come "
+          "from the training source's seed, so every role samples the same distribution)")
           .range(kNonNegative)
           .only_when("format", {"synthetic"}),
       Row(key("x_min"), V::number, "x is drawn uniformly from [x_min, x_max]")
@@ -83,7 +84,8 @@ void add_source_rows(std::vector<KeySpec>& rows, const std::string& role, std::s
           .range(kWidth)
           .fallback("2")
           .only_when("generator", {"blobs"}),
-      Row(key("spread"), V::number, "std of each cluster; centers are seeded in [-5, 5]")
+      Row(key("spread"), V::number,
+          "std of each cluster; centers are drawn in [-5, 5] from the training source's seed")
           .range(kPositive)
           .fallback("1")
           .only_when("generator", {"blobs"}),
