@@ -66,6 +66,10 @@ TEST_CASE("overrides: unknown keys / bad indices and malformed keys name the ove
   CHECK(load_error(path, {"model.layers[0].dens.units=4"}) ==
         "--set model.layers[0].dens.units=4: model.layers[0].dens: unknown layer type 'dens' "
         "(did you mean 'dense'?); layer types: dense, dropout");
+  CHECK(load_error(path, {"model.layers[0].dropout.rate=0.1"}) ==
+        "--set model.layers[0].dropout.rate=0.1: model.layers[0]: 'model.layers[0]' is a dense "
+        "item, not dropout: set model.layers[0].dense.KEY, or replace the item with "
+        "model.layers[0]={dropout: {...}}");
   CHECK(load_error(path, {"optimizer.lr.x=1"}) ==
         "--set optimizer.lr.x=1: optimizer.lr.x: 'optimizer.lr' is a single value, so it has "
         "no key 'x'");

@@ -102,6 +102,15 @@ void apply_one(YAML::Node& root, const ConfigOverride& override, ConfigSource& s
            "'" + path + "' is a single value, so it has no key '" + step.key + "'");
     const KeySpec* spec = find_key_spec(child_path(pattern, step.key));
     if (!spec) fail(label, child_path(path, step.key), unknown_key_message(step.key, pattern));
+    // A list item names its type by its one key: setting another type's key would make it
+    // an item of two types, an error the file's line would then be blamed for.
+    if (parent_spec && parent_spec->type == ValueType::tagged && cursor.IsMap() &&
+        cursor.size() == 1 && !std::as_const(cursor)[step.key]) {
+      const std::string type = cursor.begin()->first.Scalar();
+      fail(label, path,
+           "'" + path + "' is a " + type + " item, not " + step.key + ": set " + path + "." + type +
+               ".KEY, or replace the item with " + path + "={" + step.key + ": {...}}");
+    }
     if (cursor.IsNull()) cursor = YAML::Node(YAML::NodeType::Map);  // `section:` left empty
     if (!cursor.IsMap())
       fail(label, path, "cannot set '" + step.key + "' inside a value that is not a mapping");
