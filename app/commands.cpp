@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <new>
 #include <optional>
 
 #include "backends/registry.hpp"
@@ -32,6 +33,13 @@ void check_backend(const Config& config) {
 }
 }  // namespace
 
+std::string error_message(const std::exception& error) {
+  if (dynamic_cast<const InputError*>(&error)) return error.what();
+  if (dynamic_cast<const RuntimeFailure*>(&error)) return std::string("error: ") + error.what();
+  if (dynamic_cast<const std::bad_alloc*>(&error)) return "error: out of memory";
+  return std::string("internal error: ") + error.what();
+}
+
 int run_train(const TrainOptions& options) {
   const Config config = load_config_file(options.config_path, options.overrides);
   check_backend(config);
@@ -49,11 +57,19 @@ int run_train(const TrainOptions& options) {
   RunLog log(options.quiet);
   Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log,
                   /*progress_bar=*/!options.quiet, resume ? &*resume : nullptr, options.resume);
-  const TrainSummary summary = trainer.fit();
+  TrainSummary summary;
+  try {
+    summary = trainer.fit();
+  } catch (const std::exception& e) {  // main() prints it; train.log gets it too
+    log.file_line(error_message(e));
+    throw;
+  }
   if (summary.interrupted_by != 0) return 128 + summary.interrupted_by;  // 130 / 143
   if (summary.diverged && config.training.on_nan == OnNan::fail) {
-    std::cerr << "error: training diverged (training.on_nan: fail): " << summary.stop_reason
-              << "\n";
+    const std::string message =
+        "error: training diverged (training.on_nan: fail): " + summary.stop_reason;
+    std::cerr << message << "\n";
+    log.file_line(message);
     return static_cast<int>(ExitCode::runtime);
   }
   return 0;

@@ -2,6 +2,7 @@
 // and main() maps them to exit codes.
 #pragma once
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ struct CheckOptions {
   std::string config_path;
   std::vector<ConfigOverride> overrides;  // as for train
 };
+
+// How an error that ends a command is printed: an InputError as it is (it names the file),
+// a RuntimeFailure as "error: ...", anything else as an internal error.
+std::string error_message(const std::exception& error);
 
 int run_train(const TrainOptions& options);
 int run_eval(const EvalOptions& options);

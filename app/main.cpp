@@ -207,20 +207,10 @@ int main(int argc, char** argv) {
     if (*check_cmd) return nnrun::app::run_check(check);
     if (*predict_cmd) return nnrun::app::run_predict(predict);
     if (*inspect_cmd) return nnrun::app::run_inspect(inspect);
-  } catch (const nnrun::InputError& e) {
-    std::fflush(stdout);
-    std::cerr << e.what() << "\n";
-    return code(ExitCode::usage);
-  } catch (const nnrun::RuntimeFailure& e) {
-    std::fflush(stdout);
-    std::cerr << "error: " << e.what() << "\n";
-    return code(ExitCode::runtime);
-  } catch (const std::bad_alloc&) {
-    std::cerr << "error: out of memory\n";
-    return code(ExitCode::runtime);
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << "\n";
-    return code(ExitCode::runtime);
+    std::fflush(stdout);
+    std::cerr << nnrun::app::error_message(e) << "\n";
+    return code(dynamic_cast<const nnrun::InputError*>(&e) ? ExitCode::usage : ExitCode::runtime);
   }
   return code(ExitCode::usage);
 }

@@ -26,6 +26,7 @@ void RunLog::attach_file(const std::string& path, bool append) {
     auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/!append);
     file->set_pattern("%v");
     logger_->sinks().push_back(file);
+    file_ = file;
   } catch (const spdlog::spdlog_ex& e) {
     throw RuntimeFailure(path + ": cannot open log file: " + e.what());
   }
@@ -34,6 +35,16 @@ void RunLog::attach_file(const std::string& path, bool append) {
 void RunLog::line(const std::string& text) {
   logger_->info(text);
   logger_->flush();  // a killed run keeps everything it said
+}
+
+void RunLog::file_line(const std::string& text) {
+  if (!file_) return;
+  try {
+    file_->log(spdlog::details::log_msg("nnrun", spdlog::level::info, text));
+    file_->flush();
+  } catch (const spdlog::spdlog_ex&) {
+    // The run is already failing; a log that cannot be written must not hide that error.
+  }
 }
 
 void RunLog::flush() {

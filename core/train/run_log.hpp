@@ -7,7 +7,10 @@
 
 namespace spdlog {
 class logger;
+namespace sinks {
+class sink;
 }
+}  // namespace spdlog
 
 namespace nnrun {
 
@@ -18,10 +21,14 @@ class RunLog {
   // Starts copying every line to this file (truncated first, or appended to on resume).
   void attach_file(const std::string& path, bool append = false);
   void line(const std::string& text);
+  // To train.log only (if attached): what main() prints to stderr, such as the error that
+  // ended the run, so that the log still holds everything the console showed.
+  void file_line(const std::string& text);
   void flush();
 
  private:
   std::shared_ptr<spdlog::logger> logger_;
+  std::shared_ptr<spdlog::sinks::sink> file_;
 };
 
 }  // namespace nnrun
