@@ -140,6 +140,13 @@ TEST_CASE("hostile checkpoint header fields are input errors") {
   check_error(h.error_with("status: running", "status: [a, b]"), "status: expected a single");
   check_error(h.error_with("class_names: [", "class_names: [[x], "), "class_names");
   check_error(h.error_with("config: |", "configuration: |"), "config: missing");
+  // Values from a closed set, and fields that must agree with each other.
+  check_error(h.error_with("status: running", "status: exploded"), "status: expected running");
+  check_error(h.error_with("backend: cpu", "backend: tpu"), "backend: expected cpu");
+  check_error(h.error_with("feature_names: [", "feature_names: [extra, "),
+              "feature_names: holds 5 names for input_width 4");
+  check_error(h.error_with("class_names: [setosa, versicolor, virginica]", "class_names: [setosa]"),
+              "class_names: a classification checkpoint names at least 2 classes");
 }
 
 TEST_CASE("hostile yaml in a checkpoint header is an input error") {

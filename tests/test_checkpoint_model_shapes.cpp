@@ -47,6 +47,14 @@ TEST_CASE("check_model_tensors compares the stored config's layers with the tens
   CHECK(shape_error(with_hidden_units("50000000"), path).find("must be at most 16777216") !=
         std::string::npos);
   CHECK(shape_error(with_hidden_units("17"), path).find("needs 17x4") != std::string::npos);
+  // Two class names for a model with three outputs: predict would print a class "2".
+  const Parts parts = split_checkpoint(real_run().bytes);
+  const std::string two_names =
+      frame(replaced(parts.header, "class_names: [setosa, versicolor, virginica]",
+                     "class_names: [setosa, versicolor]"),
+            parts.payload);
+  CHECK(shape_error(two_names, path) ==
+        path + ": the model has 3 outputs but the checkpoint names 2 classes");
 }
 
 TEST_CASE("predict and eval with a stored config claiming huge layers fail before allocating") {

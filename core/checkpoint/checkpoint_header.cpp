@@ -222,6 +222,8 @@ std::vector<TensorEntry> read_header(std::string_view yaml, std::uint32_t format
     c.format_version = format_version;
     c.nnrun_version = f.text(h, "nnrun_version", "nnrun_version");
     c.backend = f.text(h, "backend", "backend");
+    if (c.backend != "cpu" && c.backend != "cuda" && c.backend != "reference")
+      f.fail("backend", "expected cpu, cuda or reference, got '" + shown(c.backend) + "'");
     c.epoch = f.integer(h, "epoch", "epoch", 0, kMaxCount);
     c.step = f.integer(h, "step", "step", 0, kMaxCount);
     const std::string task = f.text(h, "task", "task");
@@ -230,12 +232,21 @@ std::vector<TensorEntry> read_header(std::string_view yaml, std::uint32_t format
     c.task = task == "classification" ? Task::classification : Task::regression;
     c.input_width = f.integer(h, "input_width", "input_width", 1, kMaxTensorDim);
     c.feature_names = f.names(h, "feature_names");
+    if (static_cast<std::int64_t>(c.feature_names.size()) != c.input_width)
+      f.fail("feature_names", "holds " + std::to_string(c.feature_names.size()) +
+                                  " names for input_width " + std::to_string(c.input_width));
     c.class_names = f.names(h, "class_names");
+    if (c.task == Task::classification ? c.class_names.size() < 2 : !c.class_names.empty())
+      f.fail("class_names", c.task == Task::classification
+                                ? "a classification checkpoint names at least 2 classes"
+                                : "a regression checkpoint has no classes");
     for (const auto& kv : f.map(h, "metrics")) {
       const std::string name = f.key(kv.first, "metrics");
       c.metrics.emplace_back(name, f.number(kv.second, "metrics." + shown(name)));
     }
     c.status = f.text(h, "status", "status");
+    if (c.status != "running" && c.status != "finished" && c.status != "interrupted")
+      f.fail("status", "expected running, finished or interrupted, got '" + shown(c.status) + "'");
     c.stop_reason = f.text(h, "stop_reason", "stop_reason");
     for (const auto& kv : f.map(h, "state")) {
       const std::string name = f.key(kv.first, "state");
