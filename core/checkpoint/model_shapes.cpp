@@ -29,7 +29,8 @@ void check_model_tensors(const Checkpoint& c, const ModelConfig& model, const st
   }
   // The outputs are the classes: one logit each, or one for two (binary cross-entropy).
   const auto classes = static_cast<std::int64_t>(c.class_names.size());
-  if (c.task == Task::classification && width != classes && !(width == 1 && classes == 2))
+  if (c.task == Task::classification && classes > 0 && width != classes &&
+      !(width == 1 && classes == 2))
     throw InputError(path + ": the model has " + std::to_string(width) + " outputs but the " +
                      "checkpoint names " + std::to_string(classes) + " classes");
 }
