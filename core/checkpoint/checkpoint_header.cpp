@@ -236,7 +236,7 @@ std::vector<TensorEntry> read_header(std::string_view yaml, std::uint32_t format
       f.fail("feature_names", "holds " + std::to_string(c.feature_names.size()) +
                                   " names for input_width " + std::to_string(c.input_width));
     c.class_names = f.names(h, "class_names");
-    if (c.task == Task::classification ? c.class_names.size() < 2 : !c.class_names.empty())
+    if (c.task == Task::classification ? c.class_names.size() == 1 : !c.class_names.empty())
       f.fail("class_names", c.task == Task::classification
                                 ? "a classification checkpoint names at least 2 classes"
                                 : "a regression checkpoint has no classes");
@@ -245,8 +245,10 @@ std::vector<TensorEntry> read_header(std::string_view yaml, std::uint32_t format
       c.metrics.emplace_back(name, f.number(kv.second, "metrics." + shown(name)));
     }
     c.status = f.text(h, "status", "status");
-    if (c.status != "running" && c.status != "finished" && c.status != "interrupted")
-      f.fail("status", "expected running, finished or interrupted, got '" + shown(c.status) + "'");
+    if (c.status != "running" && c.status != "finished" && c.status != "diverged" &&
+        c.status != "interrupted")
+      f.fail("status",
+             "expected running, finished, diverged or interrupted, got '" + shown(c.status) + "'");
     c.stop_reason = f.text(h, "stop_reason", "stop_reason");
     for (const auto& kv : f.map(h, "state")) {
       const std::string name = f.key(kv.first, "state");
