@@ -2,6 +2,11 @@
 // FILE), everything that shaped the model stays the checkpoint's.
 #include <doctest/doctest.h>
 
+#include <limits>
+
+#include "core/checkpoint/checkpoint.hpp"
+#include "core/errors.hpp"
+#include "core/train/snapshot.hpp"
 #include "tests/cli_runner.hpp"
 
 using namespace nnrun::testing;
@@ -73,4 +78,25 @@ TEST_CASE("eval --config: a normalize unlike the run's or a missing file is an e
       run_nnrun("eval " + run + "/best.ckpt --config " + dir.file("none.yaml"));
   CHECK(missing.exit_code == 2);
   CHECK_MESSAGE(missing.output.find("none.yaml") != std::string::npos, missing.output);
+}
+
+TEST_CASE("eval --data errors name --data as typed and bad stored statistics name the file") {
+  TempDir dir("eval-data-label");
+  const std::string run = dir.file("run");
+  REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + run)
+              .exit_code == 0);
+  const std::string missing = dir.file("missing.csv");
+  const CommandResult r = run_nnrun("eval " + run + "/best.ckpt --data " + missing);
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.output.rfind("--data " + missing + ": ", 0) == 0, r.output);
+
+  nnrun::Checkpoint c = nnrun::load_checkpoint(run + "/best.ckpt");
+  for (nnrun::CheckpointTensor& t : c.tensors)
+    if (t.name == "normalizer.multiplier") t.values[0] = std::numeric_limits<float>::infinity();
+  try {
+    nnrun::stored_normalizer(c, nnrun::Normalization::standard, "x.ckpt");
+    FAIL("a non-finite multiplier was accepted");
+  } catch (const nnrun::InputError& e) {
+    CHECK(std::string(e.what()) == "x.ckpt: normalization statistics hold a non-finite value");
+  }
 }

@@ -4,6 +4,7 @@
 
 #include "core/checkpoint/model_shapes.hpp"
 #include "core/config/config_loader.hpp"
+#include "core/config/overrides.hpp"
 #include "core/errors.hpp"
 #include "core/model/loss.hpp"
 #include "core/names.hpp"
@@ -27,13 +28,15 @@ std::string yaml_quoted(const std::string& text) {
 }
 
 // --data becomes data.test, validated by the same schema as any config key.
-std::vector<std::string> data_override(const std::string& data, const Config& stored) {
+// Errors about it name --data as typed, not the override it becomes.
+std::vector<ConfigOverride> data_override(const std::string& data, const Config& stored) {
   if (data.empty()) return {};
-  if (data.front() == '{') return {"data.test=" + data};
+  const std::string label = "--data " + data;
+  if (data.front() == '{') return {ConfigOverride("data.test=" + data, label)};
   std::string source = "{format: csv, path: " + yaml_quoted(data);
   if (!stored.data.train.label.empty())
     source += ", label: " + yaml_quoted(stored.data.train.label);
-  return {"data.test=" + source + "}"};
+  return {ConfigOverride("data.test=" + source + "}", label)};
 }
 
 std::string normalize_text(const DataConfig& data) {

@@ -103,7 +103,11 @@ Normalizer stored_normalizer(const Checkpoint& c, Normalization kind, const std:
   if (shift.values.size() != multiplier.values.size() ||
       static_cast<std::int64_t>(shift.values.size()) != c.input_width)
     throw InputError(path + ": normalizer statistics do not match the input width");
-  return Normalizer::from_stats(kind, shift.values, multiplier.values);
+  try {
+    return Normalizer::from_stats(kind, shift.values, multiplier.values);
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + e.what());  // which file holds the bad statistics
+  }
 }
 
 }  // namespace nnrun
