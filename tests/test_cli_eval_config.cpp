@@ -1,5 +1,6 @@
-// `nnrun eval CKPT --config FILE`: the data section comes from FILE (its paths relative to
-// FILE), everything that shaped the model stays the checkpoint's.
+// eval's data options. `--config FILE`: the data section comes from FILE (its paths relative
+// to FILE), everything that shaped the model stays the checkpoint's. `--data`: its errors
+// quote what was typed.
 #include <doctest/doctest.h>
 
 #include <limits>
