@@ -81,6 +81,31 @@ TEST_CASE("load_csv: integer labels sort numerically / label by index or last co
   CHECK(last.class_names == std::vector<std::string>{"2", "4", "6", "8"});
 }
 
+TEST_CASE("load_csv: decimal labels sort by value and equal values are one class") {
+  TempDir dir;
+  const auto path = dir.write("d.csv", "a,y\n1,1.0\n2,10.0\n3,2.0\n4,1\n5,2.5\n");
+  const Dataset data = load_csv(path, "y", Task::classification);
+  CHECK(data.class_names == std::vector<std::string>{"1", "2", "2.5", "10"});
+  CHECK(data.labels == std::vector<std::int32_t>{0, 3, 1, 0, 2});
+}
+
+TEST_CASE("load_csv: a compressed or UTF-16 file says what it is") {
+  TempDir dir;
+  const auto gz = dir.write("d.csv.gz", std::string("\x1f\x8b\x08\x00rest", 8));
+  const auto utf16 = dir.write("u.csv", std::string("\xff\xfe"
+                                                    "a\0,\0y\0",
+                                                    8));
+  for (const auto& [path, expected] :
+       {std::pair{gz, ": is gzip-compressed"}, std::pair{utf16, ": is UTF-16 text"}}) {
+    try {
+      load_csv(path, "y", Task::classification);
+      FAIL("loaded " << path);
+    } catch (const DataError& e) {
+      CHECK(std::string(e.what()).rfind(path + expected, 0) == 0);
+    }
+  }
+}
+
 TEST_CASE("load_csv: regression targets") {
   TempDir dir;
   const auto path = dir.write("r.csv", "x,y\n1,0.5\n2,-1.5e2\n");

@@ -30,6 +30,16 @@ struct CsvRecord {
   throw DataError(path + ":" + std::to_string(line) + ": " + message);
 }
 
+// Files that are not plain text would otherwise fail as "no column" with garbled names.
+void check_plain_text(const std::string& path, std::string_view bytes) {
+  if (bytes.starts_with("\x1f\x8b"))
+    throw DataError(path + ": is gzip-compressed; a CSV source must be plain text (gunzip it)");
+  if (bytes.starts_with("\xff\xfe") || bytes.starts_with("\xfe\xff"))
+    throw DataError(path + ": is UTF-16 text; save it as UTF-8");
+  if (bytes.substr(0, 4096).find('\0') != std::string_view::npos)
+    throw DataError(path + ": holds NUL bytes: not a text file (CSV must be UTF-8 text)");
+}
+
 std::string read_whole_file(const std::string& path) {
   std::error_code ignored;
   // An ifstream opens a directory without complaint on Linux and then reads nothing, which
@@ -46,7 +56,9 @@ std::string read_whole_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw DataError(path + ": read error");
-  return std::move(text).str();
+  std::string bytes = std::move(text).str();
+  check_plain_text(path, bytes);
+  return bytes;
 }
 
 std::string_view trim(std::string_view text) {
@@ -213,7 +225,27 @@ void assign_classes(const std::vector<std::string>& texts, Dataset& dataset) {
   for (std::size_t i = 0; i < texts.size() && all_integers; ++i) {
     all_integers = is_integer(texts[i], integers[i]);
   }
-  if (all_integers) {
+  std::vector<double> numbers(texts.size());
+  bool all_numbers = !all_integers;
+  for (std::size_t i = 0; i < texts.size() && all_numbers; ++i) {
+    const std::string& t = texts[i];
+    const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), numbers[i]);
+    all_numbers = error == std::errc() && end == t.data() + t.size() && std::isfinite(numbers[i]);
+  }
+  if (all_numbers) {  // e.g. 1.0, 2.0, 10.0: by value, as integers are ("10.0" after "2.0")
+    std::vector<double> distinct = numbers;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (const double value : distinct) {
+      char name[32];
+      const auto [end, error] = std::to_chars(name, name + sizeof name, value);
+      dataset.class_names.emplace_back(name, error == std::errc() ? end : name);
+    }
+    for (const double value : numbers) {
+      const auto at = std::lower_bound(distinct.begin(), distinct.end(), value);
+      dataset.labels.push_back(static_cast<std::int32_t>(at - distinct.begin()));
+    }
+  } else if (all_integers) {
     std::vector<long long> distinct = integers;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());

@@ -12,8 +12,10 @@ namespace nnrun {
 // label: a column name; else a 0-based column index written as digits; empty = last column.
 // A header name that is itself all digits wins over the index reading.
 //
-// Classification: label cells are texts or integers; class_names are the distinct texts
-// sorted (integers numerically, so "10" follows "9"), and labels index into them.
+// Classification: label cells are texts or numbers; class_names are the distinct texts
+// sorted, or, when every label is a number, the distinct values in numeric order ("10"
+// follows "9", "10.0" follows "2.0"; "1" and "1.0" are one class, named "1"); labels index
+// into them.
 // Regression: the label column must be numeric and becomes targets (samples x 1).
 //
 // Accepted: quoted fields ("a,b", "" for a quote, line breaks inside quotes), LF or CRLF
