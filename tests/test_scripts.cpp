@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/cli_runner.hpp"
+#include "tests/script_runner.hpp"
 
 namespace fs = std::filesystem;
 using nnrun::testing::CommandResult;
@@ -18,109 +19,7 @@ using nnrun::testing::source_path;
 using nnrun::testing::split;
 using nnrun::testing::TempDir;
 
-namespace {
-
-// A word for the shell: single-quoted, with embedded single quotes spliced in.
-std::string q(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// Runs `command` with /bin/sh -c, stdout and stderr together.
-CommandResult run_shell(const std::string& command) {
-  CommandResult r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-// A script of this checkout, run with this build's nnrun binary.
-std::string script(const std::string& name, const std::string& args) {
-  return "NNRUN=" + q(NNRUN_BINARY) + " " + q(source_path("scripts/" + name)) + " " + args;
-}
-
-bool have_gnuplot() {
-  return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
-}
-
-// Two moons and one hidden tanh layer of `units` (2 inputs, 2 classes): 5 * units + 2
-// parameters. Three epochs of 64 points: a run takes a fraction of a second.
-std::string write_tiny_config(const TempDir& dir) {
-  return dir.write("tiny.yaml", R"(seed: 3
-data:
-  train: {format: synthetic, generator: moons, samples: 64, noise: 0.2}
-  validation: {format: synthetic, generator: moons, samples: 32, noise: 0.2}
-  normalize: standard
-model:
-  layers:
-    - dense: {units: 4, activation: tanh}
-    - dense: {units: 2}
-loss: cross_entropy
-optimizer: {type: adam, lr: 0.02}
-training: {epochs: 3, batch_size: 16}
-)");
-}
-
-// One CSV line's fields: commas split, double quotes group (with "" for a quote).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::vector<std::vector<std::string>> rows;
-  for (const std::string& line : split(read_file(path), '\n')) rows.push_back(csv_fields(line));
-  return rows;
-}
-
-bool is_png(const std::string& path) {
-  const std::string bytes = read_file(path);
-  return bytes.size() > 1000 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0;
-}
-
-bool is_svg(const std::string& path) {
-  const std::string text = read_file(path);
-  return text.size() > 1000 && text.find("<svg") != std::string::npos;
-}
-
-const std::string kUnitsKey = "'model.layers[0].dense.units'";
-const std::string kHeader =
-    "value,parameters,best_train_error,best_val_error,final_train_error,final_val_error,"
-    "best_epoch,epochs_run,stop_reason";
-
-}  // namespace
+using namespace nnrun::testing::scripts;
 
 TEST_CASE("sweep script argument errors exit 2 with the usage") {
   TempDir dir("sweep_args");
@@ -230,75 +129,6 @@ TEST_CASE("sweep script reports a failed run as a row and goes on") {
   CHECK(rows[2][8] == "completed all 3 epochs");
   // The failed run is shown but never chosen as the best size.
   CHECK(read_file(out + "/results.md").find("| 0.02 **(best)**") != std::string::npos);
-}
-
-TEST_CASE("sweep script checks every value before training and refuses duplicates") {
-  TempDir dir("sweep_checked");
-  const std::string config = q(write_tiny_config(dir));
-  const std::string out = dir.file("sweep");
-  const std::vector<std::string> bad = {
-      " --key " + kUnitsKey + " --values 3,0",            // units 0: nnrun check fails
-      " --key model.layers[0].dense.unitz --values 3,4",  // a mistyped key
-      " --key " + kUnitsKey + " --values 3,4,3",          // a value twice
-  };
-  for (const std::string& args : bad) {
-    CAPTURE(args);
-    const CommandResult r =
-        run_shell(script("sweep_model_size.sh", config + args + " --out " + q(out)));
-    CHECK(r.exit_code == 2);
-    CHECK_FALSE(fs::exists(out + "/runs"));  // nothing trained
-  }
-  const CommandResult units_zero = run_shell(script(
-      "sweep_model_size.sh", config + " --key " + kUnitsKey + " --values 3,0 --out " + q(out)));
-  CHECK(units_zero.output.find("must be >= 1") != std::string::npos);  // nnrun check's error
-}
-
-TEST_CASE("sweep script moves an earlier sweep aside and collects only its own") {
-  TempDir dir("sweep_again");
-  const std::string config = q(write_tiny_config(dir));
-  const std::string out = dir.file("sweep");
-  const std::string first = config + " --key " + kUnitsKey + " --values 3,5 --out " + q(out);
-  REQUIRE(run_shell(script("sweep_model_size.sh", first)).exit_code == 0);
-  const std::string second = config + " --key " + kUnitsKey + " --values 7 --out " + q(out);
-  const CommandResult again = run_shell(script("sweep_model_size.sh", second));
-  INFO(again.output);
-  REQUIRE(again.exit_code == 0);
-  CHECK(fs::exists(out + "/previous-1/runs/00-3/last.ckpt"));  // the earlier sweep, kept
-  CHECK(fs::exists(out + "/previous-1/results.csv"));
-  CHECK_FALSE(fs::exists(out + "/runs/01-5"));  // and not mixed into this one
-  CHECK(read_csv(out + "/results.csv").size() == 2);
-  // --collect with other values than the folder's sweep is a usage error, results untouched.
-  const std::string before = read_file(out + "/results.csv");
-  const CommandResult wrong =
-      run_shell(script("sweep_model_size.sh", config + " --key " + kUnitsKey +
-                                                  " --values 3,5 --out " + q(out) + " --collect"));
-  CHECK(wrong.exit_code == 2);
-  CHECK(read_file(out + "/results.csv") == before);
-  CHECK(run_shell(script("sweep_model_size.sh", second + " --collect")).exit_code == 0);
-}
-
-TEST_CASE("sweep script's final model is the restored best epoch under restore_best") {
-  TempDir dir("sweep_final");
-  const std::string config = q(write_tiny_config(dir));
-  const std::string out = dir.file("sweep");
-  // lr 0.3 and patience 1 over 30 epochs: early stopping fires and the last epoch is worse
-  // than the best; the final model (restored best) is then best.ckpt, not last.ckpt.
-  const CommandResult r = run_shell(script(
-      "sweep_model_size.sh", config + " --key " + kUnitsKey +
-                                 " --values 16 --set training.epochs=30 --set optimizer.lr=0.3" +
-                                 " --set 'early_stopping={monitor: val_loss, patience: 1}' --out " +
-                                 q(out)));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  const auto rows = read_csv(out + "/results.csv");
-  REQUIRE(rows.size() == 2);
-  REQUIRE(rows[1].size() == 9);
-  const std::string summary = read_file(out + "/runs/00-16/summary.json");
-  REQUIRE(summary.find("\"weights\": \"best epoch " + rows[1][6] + "\"") != std::string::npos);
-  CHECK(rows[1][4] == rows[1][2]);  // final train error = best.ckpt's
-  CHECK(rows[1][5] == rows[1][3]);  // final val error = best.ckpt's
-  CHECK(read_file(out + "/runs/00-16/eval-final-val.json") ==
-        read_file(out + "/runs/00-16/eval-best-val.json"));
 }
 
 TEST_CASE("sweep script slurm output parses and has one array task per value") {
