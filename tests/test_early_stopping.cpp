@@ -84,13 +84,17 @@ TEST_CASE("early stopping: accuracy maximizes in auto mode and mode max forces i
   CHECK(run(forced, {0.1, 0.3, 0.2}).best_epoch == 2);
 }
 
-TEST_CASE("early stopping: epochs before start_from_epoch are not judged") {
+TEST_CASE("early stopping: the first start_from_epoch epochs are not judged") {
   EarlyStoppingConfig c = with("val_loss", 2);
-  c.start_from_epoch = 4;
-  // Epochs 1-3 (a great 0.1 included) are ignored; judging starts at epoch 4.
+  c.start_from_epoch = 3;  // as Keras: epochs 1-3 are skipped, judging starts at epoch 4
+  // Epochs 1-3 (a great 0.1 included) are ignored.
   const Outcome o = run(c, {0.1, 0.9, 0.9, 0.5, 0.6, 0.7, 0.4});
   CHECK(o.best_epoch == 4);
   CHECK(o.stopped_at == 6);
+  c.start_from_epoch = 1;  // one epoch skipped: 0 and 1 differ
+  CHECK(run(c, {0.1, 0.9, 0.95, 0.97}).best_epoch == 2);
+  c.start_from_epoch = 0;
+  CHECK(run(c, {0.1, 0.9, 0.95, 0.97}).best_epoch == 1);
 }
 
 TEST_CASE("early stopping: the best epoch is known when training ends at max epochs") {

@@ -101,6 +101,25 @@ TEST_CASE("onednn bf16: the optimizer's weight copy gives what rounding the weig
   }
 }
 
+TEST_CASE("onednn bf16: SGD's weight copy gives what rounding the weights gives") {
+  if (!OneDnnBackend::bf16_supported()) return;
+  OneDnnBackend bf16(0, MatmulPrecision::bf16);
+  Layer layer(bf16);
+  const std::vector<float> src_values = random_floats(kBatch * kIn, 94);
+  DeviceBuffer src(bf16, kBatch, kIn, DType::f32);
+  bf16.upload(src, src_values.data());
+  for (const bool momentum : {false, true}) {
+    CAPTURE(momentum);
+    SgdParams p;
+    p.lr = 0.05;
+    p.momentum = momentum ? 0.9 : 0.0;
+    const std::vector<float> before = layer.parameters();
+    bf16.sgd_step(p, layer.params, layer.grads, momentum ? layer.m.tensor() : Tensor{}, Tensor{});
+    REQUIRE(layer.parameters() != before);
+    CHECK(layer.forward(src) == fresh_forward(layer.parameters(), src_values));
+  }
+}
+
 TEST_CASE("onednn bf16: weights outside the optimizer's arena are rounded afresh") {
   if (!OneDnnBackend::bf16_supported()) return;
   OneDnnBackend bf16(0, MatmulPrecision::bf16);

@@ -129,6 +129,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
       if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
     });
   }
+  bf16_weight_copy_.end_update();
 }
 
 // Adam (L2 weight decay added to the gradient) or AdamW (weights decayed by 1 - lr wd

@@ -1,4 +1,4 @@
-// Early stopping rule: an epoch counts once epoch >= start_from_epoch; stop after `patience`
+// Early stopping rule: an epoch counts once epoch > start_from_epoch; stop after `patience`
 // counted epochs in a row without an improvement larger than min_delta.
 #include "core/train/early_stopping.hpp"
 
@@ -19,7 +19,8 @@ EarlyStopping::EarlyStopping(const EarlyStoppingConfig& config)
     : config_(config), monitor_(config.monitor, config.mode, config.min_delta) {}
 
 EarlyStopping::Decision EarlyStopping::update(const EpochRecord& record) {
-  if (record.epoch < config_.start_from_epoch) return {};  // warm-up epochs are not judged
+  // Keras: the first start_from_epoch epochs are not judged (its 0-based epoch < N).
+  if (record.epoch <= config_.start_from_epoch) return {};
   Decision d;
   d.improved = monitor_.update(metric_value(record, config_.monitor), record.epoch);
   d.stop = !d.improved && monitor_.epochs_without_improvement() >= config_.patience;

@@ -99,7 +99,10 @@ TrainSummary Trainer::fit() {
   Model& model = session.model();
   const CheckpointConfig& ck = config_.checkpoint;
   const EarlyStoppingConfig& es = config_.early_stopping;
-  MetricMonitor best_tracker(ck.monitor, es.enabled ? es.mode : MonitorMode::auto_, 0.0);
+  // early_stopping.mode belongs to its monitor: best.ckpt follows it only when both watch the
+  // same metric (a `mode: min` meant for val_loss would pick the worst val_accuracy).
+  MetricMonitor best_tracker(
+      ck.monitor, es.enabled && es.monitor == ck.monitor ? es.mode : MonitorMode::auto_, 0.0);
   EarlyStopping stopper(es);
   LrSchedule schedule(config_.optimizer.schedule, config_.optimizer.lr, config_.training.epochs);
   std::vector<EpochRecord> history;
