@@ -1,4 +1,5 @@
-// Resume details: restore_best's weights in no file, config.yaml kept current.
+// Resume details: restore_best's weights in no file, config.yaml kept current, a diverged
+// run's last.ckpt.
 //
 // After a resume, restore_best's weights can be in no file (best.ckpt keeps the best by
 // checkpoint.monitor, which here differs from early_stopping.monitor): the run must say that
@@ -40,4 +41,35 @@ TEST_CASE("resume: config.yaml becomes the resumed run's config") {
       run_nnrun("train " + config + " -q --threads 1 --epochs 5 --resume " + run + "/last.ckpt");
   REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.output);
   CHECK(read_file(run + "/config.yaml").find("epochs: 5\n") != std::string::npos);
+}
+
+TEST_CASE("a diverged run's last.ckpt is its latest finite state marked diverged") {
+  TempDir dir("diverged-last");
+  dir.write("line.csv", "x,y\n-1,-0.7\n-0.5,-0.2\n0,0.3\n0.5,0.4\n1,1.3\n");
+  // Plain SGD with lr 1000 on a line fit: the weights blow up within a few epochs.
+  const std::string config = dir.write(
+      "reg.yaml",
+      "data:\n  train: {format: csv, path: line.csv, label: y}\n"
+      "  validation: {format: csv, path: line.csv, label: y}\n  normalize: none\n"
+      "model: {layers: [{dense: {units: 1}}]}\nloss: mse\noptimizer: {type: sgd, lr: 1000}\n"
+      "training: {epochs: 40, batch_size: 5, shuffle: false}\n");
+  const std::string run = dir.file("run");
+  const CommandResult r = run_nnrun("train " + config + " -q --run-dir " + run);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);  // on_nan: stop
+  const std::string summary = read_file(run + "/summary.json");
+  REQUIRE(summary.find("\"diverged\": true") != std::string::npos);
+  const double epochs_run = json_value(summary, "epochs_run");
+
+  const CommandResult inspect = run_nnrun("inspect " + run + "/last.ckpt --json");
+  REQUIRE_MESSAGE(inspect.exit_code == 0, inspect.output);
+  CHECK(inspect.output.find("\"status\": \"diverged\"") != std::string::npos);
+  CHECK(json_value(inspect.output, "epoch") == epochs_run - 1);  // the last finished epoch
+
+  // The diverged epoch's row: for regression the error column is the MSE, non-finite too.
+  const auto rows = split(read_file(run + "/metrics.csv"), '\n');
+  CHECK(rows.back().find(",nan,nan,") != std::string::npos);
+
+  const CommandResult resume = run_nnrun("train " + config + " -q --resume " + run + "/last.ckpt");
+  CHECK(resume.exit_code == 2);
+  CHECK(resume.output.find("resuming would diverge again") != std::string::npos);
 }

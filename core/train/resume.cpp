@@ -58,6 +58,10 @@ std::string resume_run_directory(const std::string& path) {
 void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
                              const std::string& path) {
   const Config stored = stored_config_of(checkpoint, path);
+  if (checkpoint.status == "diverged")
+    throw InputError("--resume " + path + ": the run " + checkpoint.stop_reason +
+                     "; resuming would diverge again at the same batch: start a new run, e.g. "
+                     "with a lower optimizer.lr, or resume from an earlier checkpoint");
   if (given.training.epochs <= checkpoint.epoch)
     throw InputError("--resume " + path + ": the checkpoint is at epoch " +
                      std::to_string(checkpoint.epoch) + " and training.epochs is " +

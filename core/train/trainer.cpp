@@ -245,7 +245,13 @@ TrainSummary Trainer::fit() {
       summary.stop_reason = "diverged: non-finite loss in epoch " + std::to_string(epoch) +
                             ", batch " + std::to_string(outcome.first_bad_batch) +
                             " (no update was applied from that batch on)";
-      break;  // the weights stay finite; nothing from this epoch is checkpointed
+      // last.ckpt keeps the finite weights as they are (updated up to the bad batch) and says
+      // the run diverged, instead of an older epoch marked running. Nothing else of this epoch
+      // is checkpointed, and such a checkpoint is not resumed (it would diverge again).
+      if (ck.save_last)
+        save_checkpoint(in_run("last.ckpt"),
+                        snapshot(history.empty() ? EpochRecord{} : history.back(), "diverged"));
+      break;
     }
     history.push_back(record);
     csv.append(record);

@@ -87,6 +87,8 @@ EpochOutcome TrainingSession::run_epoch(std::int64_t epoch, double lr, const Pro
     out.diverged = true;
     out.first_bad_batch = static_cast<std::int64_t>(totals[kFirstNonFinite]) / batch_size_ + 1;
     out.record.train.loss = std::numeric_limits<double>::quiet_NaN();
+    // For regression the error column is the MSE, the same non-finite sum as the loss.
+    if (task_ == Task::regression) out.record.train.error = out.record.train.loss;
     return out;
   }
   if (out.interrupted) {
