@@ -126,3 +126,23 @@ TEST_CASE("train: more threads than CPUs is noted in train.log") {
               .exit_code == 0);
   CHECK(read_file(fitting + "/train.log").find("note: threads") == std::string::npos);
 }
+
+TEST_CASE("train: settings that cannot take effect within the epochs are noted in train.log") {
+  TempDir dir("train-unreachable");
+  const std::string config = source_path("configs/iris.yaml");
+  const std::string late = dir.file("late"), usual = dir.file("usual");
+  REQUIRE(run_nnrun("train " + config +
+                    " -q --epochs 3 --set early_stopping.start_from_epoch=3"
+                    " --set checkpoint.every_n_epochs=4 --run-dir " +
+                    late)
+              .exit_code == 0);
+  const std::string log = read_file(late + "/train.log");
+  CHECK(log.find("note: early_stopping.start_from_epoch 3 leaves none of the 3 epochs") !=
+        std::string::npos);
+  CHECK(log.find("note: checkpoint.every_n_epochs 4 is more than the 3 epochs") !=
+        std::string::npos);
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 3 --set checkpoint.every_n_epochs=3" +
+                    " --run-dir " + usual)
+              .exit_code == 0);
+  CHECK(read_file(usual + "/train.log").find("note: ") == std::string::npos);
+}

@@ -144,6 +144,16 @@ TrainSummary Trainer::fit() {
   if (backend_.name() == "cpu" && cpus > 0 && config_.threads > static_cast<std::int64_t>(cpus))
     log_.line("note: threads " + std::to_string(config_.threads) + " is more than the " +
               std::to_string(cpus) + " CPUs of this machine: the extra threads only wait");
+  // Settings that can never take effect within training.epochs: valid, but surely not meant.
+  const std::int64_t epochs = config_.training.epochs;
+  if (config_.early_stopping.enabled && config_.early_stopping.start_from_epoch >= epochs)
+    log_.line("note: early_stopping.start_from_epoch " +
+              std::to_string(config_.early_stopping.start_from_epoch) + " leaves none of the " +
+              std::to_string(epochs) + " epochs to judge: early stopping cannot fire");
+  if (config_.checkpoint.every_n_epochs > epochs)
+    log_.line("note: checkpoint.every_n_epochs " +
+              std::to_string(config_.checkpoint.every_n_epochs) + " is more than the " +
+              std::to_string(epochs) + " epochs: no epoch-N.ckpt will be written");
   log_.line("model: " + std::to_string(model.parameter_count()) + " parameters; run directory " +
             run_dir);
   if (!moved_aside.empty())
