@@ -2,6 +2,8 @@
 // match the ones metrics.csv logged for the checkpoint's epoch.
 #include "core/train/checkpoint_eval.hpp"
 
+#include <iostream>
+
 #include "core/checkpoint/model_shapes.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/config/overrides.hpp"
@@ -104,7 +106,16 @@ CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config
   // Shapes first: a small file must not make us allocate what its stored config claims.
   check_model_tensors(checkpoint, config.model, path);
   CheckpointModel out;
-  out.backend = make_backend({backend_name, static_cast<int>(config.threads), config.precision});
+  BackendOptions options{backend_name, static_cast<int>(config.threads), config.precision};
+  // The weights are f32 whatever the products were trained in: where bf16 products cannot
+  // run (reference backend, a CPU without bf16), evaluate with f32 products, and say so.
+  if (const auto problem = backend_unavailable(options);
+      problem && problem->key == "precision" && config.precision == "bf16") {
+    options.precision = "f32";
+    std::cerr << "note: " << path << " was trained with bf16 products; " << problem->message
+              << ": using f32 products here\n";
+  }
+  out.backend = make_backend(options);
   out.model =
       std::make_unique<Model>(*out.backend, config.model, checkpoint.input_width, DType::f32);
   out.model->prepare(max_batch);
