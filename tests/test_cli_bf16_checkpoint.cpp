@@ -2,6 +2,9 @@
 // products cannot (the reference backend here), with f32 products and a note saying so.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "backends/onednn/onednn_backend.hpp"
 #include "tests/cli_runner.hpp"
 
@@ -34,4 +37,20 @@ TEST_CASE("a bf16 checkpoint evaluates and predicts on the f32-only reference ba
       run_nnrun("predict " + run + "/best.ckpt --backend reference --input " + input);
   CHECK_MESSAGE(predict.exit_code == 0, predict.output);
   CHECK(predict.output.find("setosa,") != std::string::npos);
+}
+
+TEST_CASE("summary.json names the precision of the dense products") {
+  TempDir dir("summary-precision");
+  std::vector<std::string> precisions = {"f32"};
+  if (nnrun::OneDnnBackend::bf16_supported()) precisions.push_back("bf16");
+  for (const std::string& precision : precisions) {
+    CAPTURE(precision);
+    const std::string run = dir.file(precision);
+    REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 1" +
+                      " --set precision=" + precision + " --run-dir " + run)
+                .exit_code == 0);
+    const std::string summary = read_file(run + "/summary.json");
+    CHECK(summary.find("\"precision\": \"" + precision + "\"") != std::string::npos);
+    CHECK(summary.find("\"stop_reason\": \"completed its 1 epoch\"") != std::string::npos);
+  }
 }

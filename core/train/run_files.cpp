@@ -82,6 +82,7 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   j.field("wall_seconds", s.wall_seconds);
   j.field("backend", f.backend);
   j.field("backend_description", f.backend_description);
+  j.field("precision", f.precision);
   j.key("versions").begin_object().field("nnrun", kVersion).end_object();
   j.end_object();
   write_file_atomically(path, j.str() + "\n");

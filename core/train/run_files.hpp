@@ -38,6 +38,7 @@ struct RunFacts {
   std::string run_dir;
   std::string backend;
   std::string backend_description;
+  std::string precision;  // f32 | bf16: the dense products' operand type
 };
 
 void write_summary_json(const std::string& path, const RunFacts& facts, const TrainSummary& s);

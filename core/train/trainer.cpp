@@ -195,7 +195,10 @@ TrainSummary Trainer::fit() {
   bool restored_from_file = false;
   TrainSummary summary;
   summary.monitor = best_tracker.metric();
-  summary.stop_reason = "completed all " + std::to_string(config_.training.epochs) + " epochs";
+  summary.stop_reason =
+      config_.training.epochs == 1
+          ? std::string("completed its 1 epoch")
+          : "completed all " + std::to_string(config_.training.epochs) + " epochs";
   if (best_tracker.best_epoch() > 0)
     summary.best = history.at(static_cast<std::size_t>(best_tracker.best_epoch() - 1));
   if (!history.empty()) summary.last = history.back();
@@ -353,8 +356,9 @@ TrainSummary Trainer::fit() {
     final_line += "; test loss " + format_metric(summary.final_test->loss) + ", test error " +
                   format_metric(summary.final_test->error);
   log_.line(final_line);
-  write_summary_json(in_run("summary.json"),
-                     {config_.name, run_dir, backend_.name(), backend_.description()}, summary);
+  write_summary_json(
+      in_run("summary.json"),
+      {config_.name, run_dir, backend_.name(), backend_.description(), config_.precision}, summary);
   return summary;
 }
 
