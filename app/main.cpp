@@ -202,7 +202,12 @@ int main(int argc, char** argv) {
   try {
     train.overrides = train_config.overrides();
     check.overrides = check_config.overrides();
-    if (*train_cmd) return nnrun::app::run_train(train);
+    if (*train_cmd) {
+      // A closed stdout (`nnrun train ... | head`, a tee that died) must not kill a long run
+      // without a summary: the console lines are lost, train.log and the run go on.
+      std::signal(SIGPIPE, SIG_IGN);
+      return nnrun::app::run_train(train);
+    }
     if (*eval_cmd) return nnrun::app::run_eval(eval);
     if (*check_cmd) return nnrun::app::run_check(check);
     if (*predict_cmd) return nnrun::app::run_predict(predict);

@@ -1,7 +1,11 @@
-// A run that fails part-way (here: a checkpoint cannot be written) ends with exit 1 and the
-// error both on the console and in train.log, which holds everything the console showed.
+// How a run ends when something around it fails. A checkpoint that cannot be written: exit 1
+// and the error both on the console and in train.log (which holds everything the console
+// showed). A closed stdout: the run goes on to its end.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 
 #include "tests/cli_runner.hpp"
@@ -21,4 +25,19 @@ TEST_CASE("train: the error that ends a run is the last line of train.log too") 
   CHECK(log.find("epoch 1 ") != std::string::npos);
   const std::size_t last_line = log.rfind('\n', log.size() - 2);
   CHECK_MESSAGE(log.compare(last_line + 1, error.size(), error) == 0, log);
+}
+
+TEST_CASE("train: a closed stdout does not end the run") {
+  TempDir dir("train-closed-stdout");
+  const std::string run = dir.file("run");
+  // `head -1` closes the pipe after the first line; every later console line hits it.
+  const std::string command = "bash -c '" + std::string(NNRUN_BINARY) + " train " +
+                              source_path("configs/iris.yaml") + " --epochs 60 --run-dir " + run +
+                              " | head -1 >/dev/null; exit ${PIPESTATUS[0]}'";
+  const int status = std::system(command.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const std::string summary = read_file(run + "/summary.json");
+  CHECK(summary.find("\"epochs_run\": ") != std::string::npos);
+  CHECK(read_file(run + "/train.log").find("final model") != std::string::npos);
 }
