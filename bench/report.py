@@ -19,7 +19,8 @@ Definitions (printed under the tables too):
   the tool's median epoch in that pair): 100% means nothing but the matrix products at
   oneDNN's fp32 matmul speed. It is the fraction of the matmul peak on the products
   actually computed (both tools skip the first layer's input gradient, so the nominal
-  GFLOP/s over the peak would overstate it by 6 W / (4 W + 2 (W - W1)) = 1.40x).
+  GFLOP/s over the peak would overstate it by 6 W / (4 W + 2 (W - W1)) = 1.40x). Empty
+  for bf16 runs: an fp32 bound says nothing about them.
 """
 import csv
 import json
@@ -154,6 +155,8 @@ def fashion_table(runs, peaks, batch, out):
         fractions = [bounds[p] / medians[(tool, p)] for (t, p) in medians
                      if t == tool and p in bounds]
         bound_fraction = statistics.median(fractions) if fractions else None
+        if "bf16" in tool:  # the bound is fp32 matmul time: no measure of a bf16 run
+            bound_fraction = None
         later = [s for r in rs for s in later_epochs(r)]
         median = statistics.median(later)
         first = statistics.median(r["epoch_seconds"][0] for r in rs)
@@ -208,19 +211,21 @@ def iris_table(runs, profiles, out):
         accs = [r.get("test_accuracy") or r.get("val_accuracy") for r in rs]
         accs = [a for a in accs if a is not None]
         rss = max(r["peak_rss_kb"] for r in rs) / 1024
-        out.append(f"| {label} | {wall:.3f} | {fmt(setup, '.3f')} | "
-                   f"{statistics.median(per_step):.1f} | "
+        # nnrun's metrics.csv seconds are written to 0.1 ms: too coarse for a 5-10 us step
+        # (its step alone is measured below); PyTorch times its own loop to the nanosecond.
+        step_cell = "-" if tool.startswith("nnrun") else f"{statistics.median(per_step):.1f}"
+        out.append(f"| {label} | {wall:.3f} | {fmt(setup, '.3f')} | {step_cell} | "
                    f"{fmt(statistics.mean(accs) if accs else None, '.3f')} | {rss:.0f} |")
     steps = [p for p in profiles if p["case"] == "iris"]
     if steps:
         out.append("\nnnrun's training step alone (bench/step_profile: the same network and "
                    "optimizer on random data, 4,000 steps), median per pair: "
                    + ", ".join(f"{p['median_us']:.1f} us" for p in steps) + ".")
-    out.append("\nPer step from metrics.csv: `seconds` (8 training steps plus a 30-row "
-               "validation pass) is written to 0.1 ms, so below about 10 us a step it reads "
-               "low; the step alone is above. nnrun's whole process includes reading the CSV "
-               "and writing the checkpoints its config asks for. PyTorch's per-step time is "
-               "training only; its accuracy is on its own 30 held-out rows.")
+    out.append("\nnnrun's per-step column is empty: metrics.csv writes `seconds` (8 training "
+               "steps plus a 30-row validation pass) to 0.1 ms, too coarse for a step of a few "
+               "us; the step alone is measured above. nnrun's whole process includes reading "
+               "the CSV and writing the checkpoints its config asks for. PyTorch's per-step "
+               "time is training only; its accuracy is on its own 30 held-out rows.")
 
 
 def table(results):

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # nnrun against PyTorch on the same networks and schedules, run in turn (A B A B ...), with
 # the oneDNN matmul bound measured in the same run. Prints Markdown tables and keeps the
-# whole output in bench/results/<date>-<cpu>.md.
+# whole output in bench/results/<date>-<cpu>-f<family>m<model>.md (with -HHMMSS added when
+# that file exists), e.g. 2026-11-26-intel-xeon-processor-f6m207.md: the results are kept in
+# the repository, so commit a run worth keeping.
 #
 #   bench/run.sh [--pairs N] [--threads T] [--build DIR] [--baseline DIR] [--quick]
 #
@@ -24,16 +26,29 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 pairs=3 threads=2 build=build-bench baseline="" quick=0
+usage() { sed -n '2,18p' "$0"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --pairs) pairs=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    --baseline) baseline=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    --pairs | --threads | --build | --baseline)
+      if [[ $# -lt 2 ]]; then
+        echo "bench/run.sh: $1 needs a value" >&2
+        usage >&2
+        exit 2
+      fi
+      case "$1" in
+        --pairs) pairs=$2 ;;
+        --threads) threads=$2 ;;
+        --build) build=$2 ;;
+        --baseline) baseline=$2 ;;
+      esac
+      shift 2 ;;
     --quick) quick=1; shift ;;
-    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+    *) echo "bench/run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+[[ "$pairs" =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: --pairs needs a positive integer" >&2; exit 2; }
+[[ "$threads" =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: --threads needs a positive integer" >&2; exit 2; }
 python=/usr/bin/python3  # Debian's, where python3-torch lives (not a pyenv or venv one)
 
 # --- the reference and the tools ----------------------------------------------------------

@@ -28,6 +28,10 @@ else
 fi
 
 mkdir -p "$dir"
+# Ctrl-C or a kill mid-download leaves no partial file behind.
+partial=""
+trap 'rm -f "$partial"; exit 130' INT
+trap 'rm -f "$partial"; exit 143' TERM
 for entry in "${files[@]}"; do
   read -r name sum <<<"$entry"
   target="$dir/$name"
@@ -38,7 +42,8 @@ for entry in "${files[@]}"; do
   ok=0
   for mirror in "${mirrors[@]}"; do
     echo "$name: downloading from $mirror"
-    if fetch "$mirror/$name" "$target.part" 2>/dev/null; then
+    partial=$target.part
+    if error=$(fetch "$mirror/$name" "$target.part" 2>&1); then
       if echo "$sum  $target.part" | sha256sum --check --status; then
         mv "$target.part" "$target"
         ok=1
@@ -46,7 +51,7 @@ for entry in "${files[@]}"; do
       fi
       echo "$name: checksum mismatch from $mirror; trying the next mirror" >&2
     else
-      echo "$name: $mirror did not answer" >&2
+      echo "$name: $mirror failed: ${error:-no answer}" >&2
     fi
     rm -f "$target.part"
   done

@@ -1,5 +1,6 @@
-// A checkpoint trained with bf16 products holds f32 weights: eval and predict run it where bf16
-// products cannot (the reference backend here), with f32 products and a note saying so.
+// Precision around a run. A checkpoint trained with bf16 products holds f32 weights: eval and
+// predict run it where bf16 products cannot (the reference backend here), with f32 products
+// and a note saying so. summary.json names the precision a run trained with.
 #include <doctest/doctest.h>
 
 #include <string>
