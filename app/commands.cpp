@@ -82,11 +82,7 @@ int run_check(const CheckOptions& options) {
   check_model_fits_data(config, data.train);
   check_model_size(config, data.train.features.cols);
   std::cout << options.config_path << ": OK\n"
-            << "data: " << data.train.size() << " training / " << data.validation.size()
-            << " validation samples, " << data.train.features.cols << " features";
-  if (data.train.task == Task::classification)
-    std::cout << ", " << data.train.num_classes() << " classes";
-  std::cout << "\n\n"
+            << "data: " << describe_data(data) << "\n\n"
             << format_layer_table(summarize_layers(config.model, data.train.features.cols))
             << "\nresolved config (defaults filled in, overrides applied):\n"
             << resolved_config_yaml(config);

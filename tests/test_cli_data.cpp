@@ -54,7 +54,7 @@ TEST_CASE("data.train.limit keeps a seeded subset and is checked against the dat
   const std::string config = source_path("configs/iris.yaml");
   const CommandResult r = run_nnrun("check " + config + " --set data.train.limit=60");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  CHECK(r.output.find("data: 48 training / 12 validation samples") != std::string::npos);
+  CHECK(r.output.find("data: 48 training, 12 validation samples") != std::string::npos);
   const CommandResult too_many = run_nnrun("check " + config + " --set data.train.limit=500");
   CHECK(too_many.exit_code == 2);
   CHECK(too_many.output.find("data.train.limit") != std::string::npos);

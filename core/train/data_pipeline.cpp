@@ -91,4 +91,14 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   return out;
 }
 
+std::string describe_data(const PreparedData& data) {
+  std::string s = std::to_string(data.train.size()) + " training, " +
+                  std::to_string(data.validation.size()) + " validation";
+  if (data.test) s += ", " + std::to_string(data.test->size()) + " test";
+  s += " samples, " + std::to_string(data.train.features.cols) + " features";
+  if (data.train.task == Task::classification)
+    s += ", " + std::to_string(data.train.num_classes()) + " classes";
+  return s;
+}
+
 }  // namespace nnrun

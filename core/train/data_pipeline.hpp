@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "core/config/config.hpp"
 #include "core/data/dataset.hpp"
@@ -18,6 +19,9 @@ struct PreparedData {
 };
 
 // With `stored`, that normalizer is applied instead of fitting one (eval from a checkpoint).
+// "120 training, 30 validation samples, 4 features, 3 classes", as train and check print it.
+std::string describe_data(const PreparedData& data);
+
 PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored = {});
 
 }  // namespace nnrun

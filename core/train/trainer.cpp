@@ -29,16 +29,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string describe_data(const PreparedData& data) {
-  std::string s = std::to_string(data.train.size()) + " training, " +
-                  std::to_string(data.validation.size()) + " validation";
-  if (data.test) s += ", " + std::to_string(data.test->size()) + " test";
-  s += " samples, " + std::to_string(data.train.features.cols) + " features";
-  if (data.train.task == Task::classification)
-    s += ", " + std::to_string(data.train.num_classes()) + " classes";
-  return s;
-}
-
 }  // namespace
 
 Trainer::Trainer(const Config& config, std::string config_yaml, Backend& backend, PreparedData data,
