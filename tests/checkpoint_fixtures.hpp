@@ -139,4 +139,19 @@ inline ChildResult run_in_child(const std::function<int(std::string& message)>& 
   return r;
 }
 
+// `train --resume` of `bytes` (as DIR/last.ckpt) to epoch 3: exit 2 naming the file, and the
+// message holds `expected`.
+inline void check_resume_refused(const std::string& bytes, const std::string& expected) {
+  TempDir dir("resume-state");
+  const std::string ckpt = dir.write("run/last.ckpt", bytes);
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 3 --resume " + ckpt);
+  CAPTURE(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(ckpt + ": ") != std::string::npos);
+  CHECK(r.output.find(expected) != std::string::npos);
+  CHECK(r.output.find("internal error") == std::string::npos);
+  CHECK(r.output.find('\n') == r.output.size() - 1);  // one line
+}
+
 }  // namespace nnrun::testing::ckpt

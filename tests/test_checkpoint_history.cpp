@@ -12,25 +12,6 @@ using namespace nnrun;
 using namespace nnrun::testing;
 using namespace nnrun::testing::ckpt;
 
-namespace {
-
-// `train --resume` of `bytes` (as DIR/last.ckpt) to epoch 3: exit 2 naming the file, and the
-// message holds `expected`.
-void check_resume_refused(const std::string& bytes, const std::string& expected) {
-  TempDir dir("resume-state");
-  const std::string ckpt = dir.write("run/last.ckpt", bytes);
-  const CommandResult r =
-      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 3 --resume " + ckpt);
-  CAPTURE(r.output);
-  CHECK(r.exit_code == 2);
-  CHECK(r.output.find(ckpt + ": ") != std::string::npos);
-  CHECK(r.output.find(expected) != std::string::npos);
-  CHECK(r.output.find("internal error") == std::string::npos);
-  CHECK(r.output.find('\n') == r.output.size() - 1);  // one line
-}
-
-}  // namespace
-
 TEST_CASE("a checkpoint whose history does not hold epochs 1..epoch is an input error") {
   const Parts parts = split_checkpoint(real_run().bytes);
   const std::size_t begin = parts.header.find("history: |\n");

@@ -7,39 +7,22 @@
 
 #include "core/checkpoint/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/resume_fixtures.hpp"
 
 using namespace nnrun;
 using namespace nnrun::testing;
 
-namespace {
-
 namespace fs = std::filesystem;
-
-const std::string kIris = source_path("configs/iris.yaml");
-
-// Iris trains to epoch 131, where early stopping ends it (best epoch 101).
-std::string train_full(const TempDir& dir, const std::string& extra = "") {
-  const std::string run = dir.file("run");
-  const CommandResult r = run_nnrun("train " + kIris + " -q --run-dir " + run + extra);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  REQUIRE(load_checkpoint(run + "/last.ckpt").epoch == 131);
-  return run;
-}
-
-std::int64_t epoch_of(const std::string& checkpoint) {
-  return load_checkpoint(checkpoint).epoch;
-}
-
-}  // namespace
 
 TEST_CASE("resuming a run that early stopping ended trains nothing unless epochs is raised") {
   TempDir dir("resume-stopped");
-  const std::string run = train_full(dir);
+  const std::string run = train_iris_to_early_stop(dir);
   const auto mtime = fs::last_write_time(run + "/last.ckpt");
   const std::string metrics = read_file(run + "/metrics.csv");
   const std::string log = read_file(run + "/train.log");
 
-  const CommandResult again = run_nnrun("train " + kIris + " --resume " + run + "/last.ckpt");
+  const CommandResult again =
+      run_nnrun("train " + iris_config() + " --resume " + run + "/last.ckpt");
   CHECK_MESSAGE(again.exit_code == 0, again.output);
   CHECK_MESSAGE(again.output.find("the run already finished (early stopping at epoch 131") !=
                     std::string::npos,
@@ -49,9 +32,9 @@ TEST_CASE("resuming a run that early stopping ended trains nothing unless epochs
   CHECK(read_file(run + "/train.log") == log);
 
   const CommandResult more =
-      run_nnrun("train " + kIris + " --epochs 300 --resume " + run + "/last.ckpt");
+      run_nnrun("train " + iris_config() + " --epochs 300 --resume " + run + "/last.ckpt");
   CHECK_MESSAGE(more.exit_code == 0, more.output);
   CHECK(more.output.find("patience counted afresh") != std::string::npos);
   // A fresh patience of 30 epochs: at least 30 more epochs run.
-  CHECK(epoch_of(run + "/last.ckpt") >= 161);
+  CHECK(checkpoint_epoch(run + "/last.ckpt") >= 161);
 }

@@ -21,21 +21,6 @@ std::string crafted(const std::string& from, const std::string& to) {
   return frame(replaced(parts.header, from, to), parts.payload);
 }
 
-// `train --resume` of `bytes` (as DIR/last.ckpt) to epoch 3: exit 2 naming the file, and the
-// message holds `expected`.
-void check_resume_refused(const std::string& bytes, const std::string& expected) {
-  TempDir dir("resume-state");
-  const std::string ckpt = dir.write("run/last.ckpt", bytes);
-  const CommandResult r =
-      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 3 --resume " + ckpt);
-  CAPTURE(r.output);
-  CHECK(r.exit_code == 2);
-  CHECK(r.output.find(ckpt + ": ") != std::string::npos);
-  CHECK(r.output.find(expected) != std::string::npos);
-  CHECK(r.output.find("internal error") == std::string::npos);
-  CHECK(r.output.find('\n') == r.output.size() - 1);  // one line
-}
-
 const std::string kBatchesDone = "partial_epoch.batches_done: 0\n";
 
 }  // namespace
