@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <tuple>
 
 #include "core/checkpoint/checkpoint.hpp"
 #include "core/errors.hpp"
@@ -99,5 +100,36 @@ TEST_CASE("eval --data errors name --data as typed and bad stored statistics nam
     FAIL("a non-finite multiplier was accepted");
   } catch (const nnrun::InputError& e) {
     CHECK(std::string(e.what()) == "x.ckpt: normalization statistics hold a non-finite value");
+  }
+}
+
+TEST_CASE("eval --config: a training file of other columns or classes is refused") {
+  TempDir dir("eval-config-columns");
+  const std::string run = dir.file("run");
+  REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + run)
+              .exit_code == 0);
+  // The Iris rows with their feature columns reversed, and without the setosa rows.
+  std::string reordered = "petal_width,petal_length,sepal_width,sepal_length,species\n";
+  std::string no_setosa;
+  for (const std::string& line : split(read_file(source_path("datasets/iris.csv")), '\n')) {
+    const auto f = split(line, ',');
+    if (f.size() != 5) continue;
+    if (f[4] != "species")
+      reordered += f[3] + "," + f[2] + "," + f[1] + "," + f[0] + "," + f[4] + "\n";
+    if (f[4] != "setosa") no_setosa += line + "\n";
+  }
+  for (const auto& [name, text, says] :
+       {std::tuple{"reordered", reordered, "its training data has the columns petal_width"},
+        std::tuple{"no_setosa", no_setosa, "its training data has the classes versicolor"}}) {
+    CAPTURE(name);
+    dir.write(std::string(name) + "/data.csv", text);
+    const std::string config =
+        dir.write(std::string(name) + "/eval.yaml",
+                  "data:\n  train: {format: csv, path: data.csv, label: species}\n"
+                  "  validation: {split: 0.2, stratify: true}\n  normalize: standard\n"
+                  "model: {layers: [{dense: {units: 3}}]}\n");
+    const CommandResult r = run_nnrun("eval " + run + "/best.ckpt --config " + config);
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(r.output.find(config + ": " + says) != std::string::npos, r.output);
   }
 }

@@ -74,6 +74,18 @@ TEST_CASE("class_names: integer CSV labels index class_names by value") {
   }
 }
 
+TEST_CASE("class_names: a validation file may hold a class the training file lacks") {
+  TempDir dir("data-class-names");
+  // Training labels 1-3, validation labels 0-2: label 0 ("zero") is one of the named classes.
+  const PreparedData data = prepare_data(csv_config(dir, "123123", "012"));
+  CHECK(data.validation.class_names == data.train.class_names);
+  check_labels_are_values(data.validation);
+  // A validation label beyond the names is still an error, at the validation source.
+  const std::string beyond = prepare_error(csv_config(dir, "123123", "014"));
+  CHECK_MESSAGE(beyond.find("data.validation") != std::string::npos, beyond);
+  CHECK_MESSAGE(beyond.find("label 4") != std::string::npos, beyond);
+}
+
 TEST_CASE("class_names: a label outside 0..size-1 is an error naming the key and the label") {
   TempDir dir("data-class-names");
   const std::string too_big = prepare_error(csv_config(dir, "0124", "0"));

@@ -47,6 +47,29 @@ std::string normalize_text(const DataConfig& data) {
   return text;
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// --config's data is read against its own training file: its columns and classes must be the
+// checkpoint's, in the same order, or features and labels would mean other things to the model
+// (and the stored normalization would scale the wrong columns).
+void check_same_columns_and_classes(const Dataset& train, const Checkpoint& ckpt,
+                                    const EvalRequest& request) {
+  if (train.feature_names != ckpt.feature_names)
+    throw InputError(request.config_path + ": its training data has the columns " +
+                     joined(train.feature_names) + ", the checkpoint's model takes " +
+                     joined(ckpt.feature_names) +
+                     " (in that order); use --data FILE for a file of other columns");
+  if (train.task == Task::classification && !ckpt.class_names.empty() &&
+      train.class_names != ckpt.class_names)
+    throw InputError(request.config_path + ": its training data has the classes " +
+                     joined(train.class_names) + ", the checkpoint's model has " +
+                     joined(ckpt.class_names) + "; use --data FILE to evaluate another file");
+}
+
 // The per-class or regression numbers, from the outputs of a second pass over the same
 // batches (the first, evaluate(), keeps its sums on the device).
 void add_report(CheckpointEvaluation& out, CheckpointModel& loaded, DeviceDataset& device_data,
@@ -135,6 +158,7 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
                      " has no data.test; use --split val or train, or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
   const PreparedData data = prepare_data(config, normalizer);
+  if (!request.config_path.empty()) check_same_columns_and_classes(data.train, ckpt, request);
   const Dataset& chosen = split == "val"     ? data.validation
                           : split == "train" ? data.train
                                              : *data.test;

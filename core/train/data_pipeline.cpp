@@ -21,35 +21,30 @@ std::optional<long long> integer_value(const std::string& name) {
 }
 
 // data.class_names name integer labels by value, as the schema says: label 3 is
-// class_names[3] whichever labels the files hold. A CSV file's integer labels were compacted
-// to sorted indices (labels 1, 2, 3 -> classes 0, 1, 2; class_names "1", "2", "3"), so every
-// set is re-indexed to the values; idx and synthetic labels already are their values.
-void apply_class_names(const Config& config, PreparedData& out) {
+// class_names[3] whichever labels a file holds. A CSV file's integer labels were compacted
+// to sorted indices (labels 1, 2, 3 -> classes 0, 1, 2; class_names "1", "2", "3"), so each
+// set is re-indexed to the values, and named, before the sets are aligned by class name:
+// a validation file may then hold a class (label 0) that the training file lacks.
+void name_classes_by_value(const Config& config, const std::string& key, Dataset& data) {
   const auto& names = config.data.class_names;
-  Dataset& train = out.train;
-  if (names.empty() || train.task != Task::classification) return;
-  std::vector<std::int32_t> value_of(train.class_names.size());
-  for (std::size_t i = 0; i < train.class_names.size(); ++i) {
-    const std::string& label = train.class_names[i];
+  if (names.empty() || data.task != Task::classification) return;
+  std::vector<std::int32_t> value_of(data.class_names.size());
+  for (std::size_t i = 0; i < data.class_names.size(); ++i) {
+    const std::string& label = data.class_names[i];
     const std::optional<long long> value = integer_value(label);
     if (!value)
-      throw config.error_at("data.class_names", train.source + " has text labels (e.g. '" + label +
+      throw config.error_at("data.class_names", data.source + " has text labels (e.g. '" + label +
                                                     "'), which already name the classes; "
                                                     "class_names is for integer labels only");
     if (*value < 0 || *value >= static_cast<long long>(names.size()))
-      throw config.error_at("data.class_names", train.source + " has label " + label +
-                                                    ", but the " + std::to_string(names.size()) +
-                                                    " class names cover labels 0 to " +
-                                                    std::to_string(names.size() - 1));
+      throw config.error_at(key == "data.train" ? "data.class_names" : key,
+                            data.source + " has label " + label + ", but the " +
+                                std::to_string(names.size()) + " class names cover labels 0 to " +
+                                std::to_string(names.size() - 1));
     value_of[i] = static_cast<std::int32_t>(*value);
   }
-  const auto reindex = [&](Dataset& data) {
-    for (std::int32_t& label : data.labels) label = value_of[static_cast<std::size_t>(label)];
-    data.class_names = names;
-  };
-  reindex(out.train);
-  reindex(out.validation);
-  if (out.test) reindex(*out.test);
+  for (std::int32_t& label : data.labels) label = value_of[static_cast<std::size_t>(label)];
+  data.class_names = names;
 }
 
 }  // namespace
@@ -63,11 +58,13 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
     throw config.error_at("data.train", train.source + " has only one class ('" +
                                             train.class_names.at(0) +
                                             "'); classification needs at least two");
+  name_classes_by_value(config, "data.train", train);
 
   PreparedData out;
   const ValidationSpec& v = data.validation;
   if (v.source) {
     out.validation = load_source(config, *v.source, "data.validation", train.num_classes());
+    name_classes_by_value(config, "data.validation", out.validation);
     align_with_training_set(config, "data.validation", *v.source, train, out.validation);
     out.train = std::move(train);
   } else {
@@ -77,11 +74,9 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   }
   if (data.test) {
     out.test = load_source(config, *data.test, "data.test", out.train.num_classes());
+    name_classes_by_value(config, "data.test", *out.test);
     align_with_training_set(config, "data.test", *data.test, out.train, *out.test);
   }
-  // After alignment, which matches classes by the names the files themselves give.
-  apply_class_names(config, out);
-
   // Fitted on the training part only: validation and test statistics must not leak in.
   out.normalizer =
       stored ? *stored : Normalizer::fit(data.normalize, out.train.features, data.scale);
