@@ -91,7 +91,7 @@ class ConfigArgs {
     for (const auto& [shortcut, value] : given_) {
       const std::string label = std::string(shortcut->flag) + " " + value;
       for (const std::string& set : sets_)
-        if (const std::string key = set.substr(0, set.find('=')); covers(key, shortcut->key))
+        if (sets_key(set, shortcut->key))
           throw nnrun::InputError("nnrun: " + label + " and --set " + set + " both set " +
                                   shortcut->key + "; give only one");
       const std::string yaml = shortcut->string_valued ? nnrun::quote_yaml_string(value) : value;
@@ -115,10 +115,29 @@ class ConfigArgs {
       {"--run-dir", "checkpoint.dir", "Run directory (same as --set checkpoint.dir=DIR)", true},
   };
 
-  // True when setting `key` replaces `shortcut_key`: the same key or a section holding it.
-  static bool covers(std::string_view key, std::string_view shortcut_key) {
-    return shortcut_key.starts_with(key) &&
-           (shortcut_key.size() == key.size() || shortcut_key[key.size()] == '.');
+  // True when `set` (KEY=VALUE) gives `shortcut_key` a value: the same key, or a section
+  // whose mapping names it (`checkpoint={dir: x}`). A section that leaves it out
+  // (`checkpoint={monitor: val_error}`) does not: the shortcut then applies inside it.
+  static bool sets_key(const std::string& set, std::string_view shortcut_key) {
+    const std::string key = set.substr(0, set.find('='));
+    if (key == shortcut_key) return true;
+    if (!shortcut_key.starts_with(key + ".")) return false;
+    YAML::Node node;
+    try {
+      node = YAML::Load(set.substr(set.find('=') + 1));
+    } catch (const YAML::Exception&) {
+      return false;  // the override itself reports the bad value
+    }
+    std::string_view rest = shortcut_key.substr(key.size() + 1);
+    while (node.IsMap()) {
+      const std::string part(rest.substr(0, rest.find('.')));
+      const YAML::Node child = node[part];
+      if (!child) return false;
+      if (part.size() == rest.size()) return true;
+      node.reset(child);
+      rest.remove_prefix(part.size() + 1);
+    }
+    return false;
   }
 
   std::vector<std::string> sets_;

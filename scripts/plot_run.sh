@@ -63,7 +63,7 @@ if ((regression)); then error_label="error (MSE)"; else error_label="error (1 - 
 best_line=""
 [[ -n "$best_epoch" ]] && best_line=$(awk -F, -v e="$best_epoch" 'NR > 1 && $1 == e' "$metrics")
 
-esc() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/_/\\\\_/g' -e 's/[{}^@&~]/\\\\&/g'; }
+esc() { gp_text "$1"; }
 
 gp=$(mktemp)
 trap 'rm -f "$gp"' EXIT

@@ -159,12 +159,12 @@ collect_command() {
 # Every value through `nnrun check` before anything trains: a mistyped key or a bad value is
 # a usage error now, not a failed run found hours into the sweep.
 check_values() {
-  local i s err
+  local i a err
   echo "checking $n configs ..."
   for i in "${!values[@]}"; do
-    local check_cmd=("$NNRUN" check "$config_abs" --set "threads=$threads")
-    for s in "${sets[@]}"; do check_cmd+=(--set "$s"); done
-    check_cmd+=(--set "$key=${values[i]}")
+    train_command "$i"  # the very command each run gets, as `nnrun check` (no --quiet there)
+    local check_cmd=("$NNRUN" check)
+    for a in "${cmd[@]:2}"; do [[ "$a" == --quiet ]] || check_cmd+=("$a"); done
     if ! err=$("${check_cmd[@]}" 2>&1 >/dev/null); then
       echo "sweep_model_size.sh: $key = ${values[i]}: $err" >&2
       exit 2
@@ -196,7 +196,7 @@ check_manifest() {
   [[ -d "$out_abs/runs" ]] || usage_error "--collect: no sweep in $out_abs (no runs/ folder)"
   [[ -f "$out_abs/sweep.values" ]] || return 0  # written by an older version of this script
   [[ "$(<"$out_abs/sweep.values")" == "$(manifest)" ]] ||
-    usage_error "--collect: $out_abs holds the sweep $(tr '\n' ' ' <"$out_abs/sweep.values")- give its --key and --values"
+    usage_error "--collect: $out_abs holds the sweep $(tr '\n' ' ' <"$out_abs/sweep.values" | sed 's/ $//'); give its --key and --values"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -266,6 +266,8 @@ if ((slurm)); then
     rm -rf "$tmp"
     exit 0
   fi
+  # The values are checked here when this machine has the binary (the cluster's may differ).
+  if [[ -x "$NNRUN" ]]; then check_values; fi
   move_earlier_sweep
   mkdir -p "$out_abs/logs" || nnrun_die "cannot create $out_abs"
   write_manifest
@@ -548,8 +550,9 @@ elif have_gnuplot "the CSV and Markdown results are written"; then
   png_terminal=$(gnuplot_png_terminal)
   gp=$out_abs/plot.gp
   [[ -n "$title" ]] || title="Model-size sweep: $key ($config_stem)"
-  title=$(printf '%s' "$title" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/_/\\\\_/g')
-  short_key=$(printf '%s' "${key##*.}" | sed 's/_/\\\\_/g')
+  title=$(gp_text "$title")
+  short_key=$(gp_text "${key##*.}")
+  best_text=$(gp_text "$best_value")
   ylabel=$(printf '%s' "$kind")
   {
     cat <<EOF
@@ -573,7 +576,7 @@ plot $(gp_quote "$dat") using 1:5 with linespoints lw 2 pt 7 lc rgb "#d62728" ti
      "" using 1:2 with linespoints lw 1 dt 2 pt 6 lc rgb "#aec7e8" title "training (best.ckpt)", \\
      "" using 1:5:6 with labels offset 0,1 font ",9" tc rgb "#555555" notitle, \\
      \$best using 1:2 with points pt 6 ps 3 lw 2 lc rgb "#2ca02c" \\
-       title "best size: $short_key = $best_value ($best_params parameters)"
+       title "best size: $short_key = $best_text ($best_params parameters)"
 EOF
   } >"$gp"
   if "$GNUPLOT" -e "set terminal $png_terminal; set output $(gp_quote "$out_abs/error_vs_parameters.png")" "$gp" \

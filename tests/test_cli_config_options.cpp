@@ -53,11 +53,17 @@ TEST_CASE("cli: a shortcut and a --set of the same key are a usage error in eith
   CHECK(after.exit_code == 2);
   CHECK(after.output == message);
   const CommandResult section =
-      run_nnrun("check " + path + " --set 'checkpoint={save_last: false}' --run-dir x");
+      run_nnrun("check " + path + " --set 'checkpoint={dir: y, save_last: false}' --run-dir x");
   CHECK(section.exit_code == 2);
   CHECK(section.output ==
-        "nnrun: --run-dir x and --set checkpoint={save_last: false} both set "
+        "nnrun: --run-dir x and --set checkpoint={dir: y, save_last: false} both set "
         "checkpoint.dir; give only one\n");
+  // A section that leaves the shortcut's key out: the shortcut applies inside it.
+  const CommandResult inside =
+      run_nnrun("check " + path + " --set 'checkpoint={save_last: false}' --run-dir x");
+  CHECK_MESSAGE(inside.exit_code == 0, inside.output);
+  CHECK(inside.output.find("  dir: \"x\"\n") != std::string::npos);
+  CHECK(inside.output.find("  save_last: false\n") != std::string::npos);
 }
 
 TEST_CASE("cli: a bad shortcut value is reported as typed") {

@@ -84,3 +84,24 @@ TEST_CASE("sweep script's final model is the restored best epoch under restore_b
   CHECK(read_file(out + "/runs/00-16/eval-final-val.json") ==
         read_file(out + "/runs/00-16/eval-best-val.json"));
 }
+
+TEST_CASE("sweep script's plot title runs nothing, whatever it holds") {
+  if (!have_gnuplot()) {
+    MESSAGE("gnuplot is not installed: the plot title is not checked");
+    return;
+  }
+  TempDir dir("sweep_title");
+  const std::string config = q(write_tiny_config(dir));
+  const std::string marker = dir.file("ran");
+  // gnuplot runs `...` inside double-quoted strings as a shell command. The marker's path
+  // comes from the environment, so that no character in the title needs escaping.
+  const CommandResult r =
+      run_shell("MARKER=" + q(marker) + " " +
+                script("sweep_model_size.sh", config + " --key " + kUnitsKey +
+                                                  " --values 3 --out " + q(dir.file("sweep")) +
+                                                  " --title " + q("units `touch $MARKER`")));
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(is_png(dir.file("sweep/error_vs_parameters.png")));
+  CHECK_FALSE(fs::exists(marker));
+}

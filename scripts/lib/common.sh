@@ -57,6 +57,14 @@ gp_quote() {
   printf "'%s'" "$s"
 }
 
+# gp_text TEXT: TEXT for a gnuplot double-quoted string in enhanced mode (titles, keys):
+# backslash, quote and the enhanced-text specials escaped, and backquotes (which gnuplot would
+# run as a shell command inside double quotes) replaced by plain quotes.
+gp_text() {
+  printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/\`/'/g" \
+    -e 's/_/\\\\_/g' -e 's/[{}^@&~]/\\\\&/g'
+}
+
 # have_gnuplot [NOTE]: true when gnuplot runs; else prints how to install it and is false.
 have_gnuplot() {  # [NOTE]: what is still written without plots, for the message
   if command -v "$GNUPLOT" >/dev/null 2>&1; then return 0; fi
