@@ -45,7 +45,7 @@ std::optional<int> check_command_name(int argc, char** argv, const CLI::App& app
     first = argv[2];
     for (const CLI::App* command : app.get_subcommands({}))
       if (command->get_name() == first) {
-        std::cout << command->help();
+        std::cout << command->help("nnrun");
         return code(ExitCode::ok);
       }
   }

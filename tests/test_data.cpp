@@ -83,10 +83,16 @@ TEST_CASE("load_csv: integer labels sort numerically / label by index or last co
 
 TEST_CASE("load_csv: decimal labels sort by value and equal values are one class") {
   TempDir dir;
-  const auto path = dir.write("d.csv", "a,y\n1,1.0\n2,10.0\n3,2.0\n4,1\n5,2.5\n");
+  const auto path = dir.write("d.csv", "a,y\n1,1.0\n2,10.0\n3,2.0\n4,+1\n5,2.5\n");
   const Dataset data = load_csv(path, "y", Task::classification);
   CHECK(data.class_names == std::vector<std::string>{"1", "2", "2.5", "10"});
   CHECK(data.labels == std::vector<std::int32_t>{0, 3, 1, 0, 2});
+  const auto zeros = dir.write("z.csv", "a,y\n1,-0.0\n2,0\n3,0.5\n");
+  CHECK(load_csv(zeros, "y", Task::classification).class_names ==
+        std::vector<std::string>{"0", "0.5"});
+  const auto plus = dir.write("p.csv", "a,y\n1,+1\n2,1\n3,2\n");  // integers: 1 and +1 alike
+  CHECK(load_csv(plus, "y", Task::classification).class_names ==
+        std::vector<std::string>{"1", "2"});
 }
 
 TEST_CASE("load_csv: a compressed or UTF-16 file says what it is") {

@@ -6,12 +6,15 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "core/checkpoint/atomic_file.hpp"
+#include "core/errors.hpp"
 #include "tests/checkpoint_fixtures.hpp"
 #include "tests/cli_runner.hpp"
 
@@ -111,4 +114,28 @@ TEST_CASE("an atomic replace keeps the replaced file's permissions") {
   REQUIRE(::stat(target.c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0600);
   CHECK(read_file(target) == "new\n");
+}
+
+TEST_CASE("a read-only file is not replaced behind its owner's back") {
+  TempDir dir("atomic-read-only");
+  const std::string target = dir.write("out.csv", "old\n");
+  REQUIRE(::chmod(target.c_str(), 0444) == 0);
+  if (::geteuid() == 0) {
+    // root may write any file (as `>` would); check as nobody when su is there.
+    if (std::system("command -v su >/dev/null 2>&1") != 0) {
+      MESSAGE("running as root without su: the read-only refusal is not checked");
+      return;
+    }
+    REQUIRE(::chmod(dir.path().c_str(), 0777) == 0);
+    const std::string command =
+        "su nobody -s /bin/sh -c \"" + std::string(NNRUN_BINARY) + " predict " + real_run().best +
+        " --input " + source_path("datasets/iris.csv") + " --output " + target + "\" 2>&1";
+    REQUIRE(::chmod(real_run().best.c_str(), 0644) == 0);
+    const int status = std::system(command.c_str());
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(read_file(target) == "old\n");
+    return;
+  }
+  CHECK_THROWS_AS(write_file_atomically(target, "new\n"), RuntimeFailure);
+  CHECK(read_file(target) == "old\n");
 }

@@ -141,6 +141,12 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
     return;
   }
   if (S_ISDIR(st.st_mode)) fail(path, target + " is a folder", EISDIR);
+  // A file its owner made read-only is not replaced behind their back (rename would: it only
+  // needs the folder to be writable), as `>` in a shell would refuse it too.
+  if (S_ISREG(st.st_mode) && ::access(target.c_str(), W_OK) != 0) {
+    const int err = errno;
+    fail(path, "cannot replace " + target, err);
+  }
   if (S_ISREG(st.st_mode))
     replace_atomically(path, target, contents, static_cast<int>(st.st_mode & 07777));
   else

@@ -212,7 +212,14 @@ void check_width(const std::string& path, const CsvRecord& row, std::size_t num_
            std::to_string(num_columns));
 }
 
+// from_chars takes no leading '+', which a label such as "+1" may have: "+1" is 1.
+std::string_view without_plus(std::string_view text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
+  return text;
+}
+
 bool is_integer(std::string_view text, long long& value) {
+  text = without_plus(text);
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc() && end == text.data() + text.size();
 }
@@ -228,9 +235,10 @@ void assign_classes(const std::vector<std::string>& texts, Dataset& dataset) {
   std::vector<double> numbers(texts.size());
   bool all_numbers = !all_integers;
   for (std::size_t i = 0; i < texts.size() && all_numbers; ++i) {
-    const std::string& t = texts[i];
+    const std::string_view t = without_plus(texts[i]);
     const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), numbers[i]);
     all_numbers = error == std::errc() && end == t.data() + t.size() && std::isfinite(numbers[i]);
+    if (numbers[i] == 0.0) numbers[i] = 0.0;  // -0 and 0 are one class, named "0"
   }
   if (all_numbers) {  // e.g. 1.0, 2.0, 10.0: by value, as integers are ("10.0" after "2.0")
     std::vector<double> distinct = numbers;
