@@ -85,7 +85,7 @@ TEST_CASE("sweep script's final model is the restored best epoch under restore_b
         read_file(out + "/runs/00-16/eval-best-val.json"));
 }
 
-TEST_CASE("sweep script's plot title runs nothing, whatever it holds") {
+TEST_CASE("sweep script's plot title runs nothing whatever it holds") {
   if (!have_gnuplot()) {
     MESSAGE("gnuplot is not installed: the plot title is not checked");
     return;
