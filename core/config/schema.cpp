@@ -89,7 +89,8 @@ std::vector<KeySpec> run_rows() {
       Row("early_stopping.min_delta", V::number, "smallest change that counts as an improvement")
           .range(kNonNegative)
           .fallback("0"),
-      Row("early_stopping.start_from_epoch", V::integer, "this many first epochs are not judged (as Keras)")
+      Row("early_stopping.start_from_epoch", V::integer,
+          "this many first epochs are not judged (as Keras)")
           .range(kNonNegative)
           .fallback("0"),
       Row("early_stopping.restore_best", V::boolean, "end with the best weights, not the last")
