@@ -84,16 +84,23 @@ TEST_CASE("resume equals an uninterrupted run with adam and a step schedule") {
 TEST_CASE("resume refuses a config that describes another run") {
   TempDir dir("resume-mismatch");
   const std::string config = dir.write("c.yaml", config_text("{type: adam}"));
-  REQUIRE(run_nnrun("train " + config + " -q --epochs 1 --run-dir " + dir.file("a")).exit_code ==
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 2 --run-dir " + dir.file("a")).exit_code ==
           0);
   const CommandResult r = run_nnrun("train " + config + " -q --set optimizer.lr=0.5 --resume " +
                                     dir.file("a/last.ckpt"));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("lr: 0.5") != std::string::npos);
-  const CommandResult done =
+  const CommandResult fewer =
       run_nnrun("train " + config + " -q --epochs 1 --resume " + dir.file("a/last.ckpt"));
-  CHECK(done.exit_code == 2);
-  CHECK(done.output.find("nothing left to train") != std::string::npos);
+  CHECK(fewer.exit_code == 2);
+  CHECK(fewer.output.find("nothing left to train") != std::string::npos);
+  // The same epochs again: the run is complete, as one that early stopping ended.
+  const std::string metrics = read_file(dir.file("a/metrics.csv"));
+  const CommandResult done =
+      run_nnrun("train " + config + " --epochs 2 --resume " + dir.file("a/last.ckpt"));
+  CHECK(done.exit_code == 0);
+  CHECK(done.output.find("the run already finished (all 2 epochs)") != std::string::npos);
+  CHECK(read_file(dir.file("a/metrics.csv")) == metrics);
 }
 
 TEST_CASE("SIGTERM stops after the current step with exit 143 and a loadable last.ckpt") {

@@ -62,7 +62,11 @@ void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
     throw InputError("--resume " + path + ": the run " + checkpoint.stop_reason +
                      "; resuming would diverge again at the same batch: start a new run, e.g. "
                      "with a lower optimizer.lr, or resume from an earlier checkpoint");
-  if (given.training.epochs <= checkpoint.epoch)
+  // Equal and finished: the run is complete, which the trainer says (exit 0), as for a run
+  // that early stopping ended.
+  const bool complete =
+      given.training.epochs == checkpoint.epoch && checkpoint.status == "finished";
+  if (given.training.epochs <= checkpoint.epoch && !complete)
     throw InputError("--resume " + path + ": the checkpoint is at epoch " +
                      std::to_string(checkpoint.epoch) + " and training.epochs is " +
                      std::to_string(given.training.epochs) +

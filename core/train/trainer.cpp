@@ -65,6 +65,16 @@ TrainSummary Trainer::fit() {
       done.epochs_run = resume_->epoch;
       return done;
     }
+    if (resume_->status == "finished" && resume_->epoch >= config_.training.epochs) {
+      log_.line("nnrun: the run already finished (all " + std::to_string(resume_->epoch) +
+                " epochs); nothing to train and nothing was written. To train on, raise "
+                "training.epochs above " +
+                std::to_string(resume_->epoch) + " (--epochs N)");
+      TrainSummary done;
+      done.stop_reason = "already finished";
+      done.epochs_run = resume_->epoch;
+      return done;
+    }
   }
 
   // A resumed run continues in its checkpoint's folder; a new one may move an old run aside.
