@@ -50,6 +50,9 @@ while (($# > 0)); do
   esac
 done
 [[ -n "$out" ]] || usage_error "--out is empty"
+# gnuplot reads its commands line by line: a folder name with a line break or a quote could
+# start one of its own (the plot names files inside shell commands).
+[[ "$out" != *[$'\n\r'\'\"\`\$]* ]] || usage_error "--out must not hold line breaks, quotes, \` or \$"
 nnrun_require_binary
 out=$(realpath -m -- "$out")
 mkdir -p "$out" || nnrun_die "cannot create $out"

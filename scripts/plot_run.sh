@@ -29,6 +29,10 @@ if (($# != 1)) || [[ "$1" == -* ]]; then
   exit 2
 fi
 run=${1%/}
+if [[ "$run" == *[$'\n\r']* ]]; then  # gnuplot would read the rest as a command of its own
+  echo "plot_run.sh: the run folder's path holds a line break; rename it" >&2
+  exit 2
+fi
 metrics=$run/metrics.csv
 if [[ ! -f "$metrics" ]]; then
   echo "plot_run.sh: $run: no metrics.csv (not an nnrun run directory?)" >&2

@@ -120,6 +120,7 @@ n=${#values[@]}
 config_abs=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
 config_stem=$(basename "$config"); config_stem=${config_stem%.*}
 [[ -n "$out" ]] || out=runs/sweep_$config_stem
+[[ "$out" != *[$'\n\r']* ]] || usage_error "--out must not hold line breaks (gnuplot would read the rest as a command)"
 out_abs=$(realpath -m -- "$out")
 script_abs=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
 

@@ -93,13 +93,14 @@ TEST_CASE("sweep script's plot title runs nothing whatever it holds") {
   TempDir dir("sweep_title");
   const std::string config = q(write_tiny_config(dir));
   const std::string marker = dir.file("ran");
-  // gnuplot runs `...` inside double-quoted strings as a shell command. The marker's path
+  // gnuplot runs `...` inside double-quoted strings as a shell command, and a line break
+  // ends the title's command, the next line (`!cmd`) then run by the shell. The marker's path
   // comes from the environment, so that no character in the title needs escaping.
-  const CommandResult r =
-      run_shell("MARKER=" + q(marker) + " " +
-                script("sweep_model_size.sh", config + " --key " + kUnitsKey +
-                                                  " --values 3 --out " + q(dir.file("sweep")) +
-                                                  " --title " + q("units `touch $MARKER`")));
+  const CommandResult r = run_shell(
+      "MARKER=" + q(marker) + " " +
+      script("sweep_model_size.sh", config + " --key " + kUnitsKey + " --values 3 --out " +
+                                        q(dir.file("sweep")) + " --title " +
+                                        q("units `touch $MARKER`\n!touch $MARKER")));
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(is_png(dir.file("sweep/error_vs_parameters.png")));

@@ -54,14 +54,17 @@ csv_quote() {
 # that any path can be named in a gnuplot command or script.
 gp_quote() {
   local s=${1//\'/\'\'}
+  s=${s//$'\n'/?}  # a line break would end the string and start a command line
+  s=${s//$'\r'/?}
   printf "'%s'" "$s"
 }
 
 # gp_text TEXT: TEXT for a gnuplot double-quoted string in enhanced mode (titles, keys):
-# backslash, quote and the enhanced-text specials escaped, and backquotes (which gnuplot would
-# run as a shell command inside double quotes) replaced by plain quotes.
+# backslash, quote and the enhanced-text specials escaped, backquotes (which gnuplot would
+# run as a shell command inside double quotes) replaced by plain quotes, and line breaks
+# (which would end the command, the next line then read as one: `!cmd` runs cmd) by spaces.
 gp_text() {
-  printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/\`/'/g" \
+  printf '%s' "$1" | tr '\n\r' '  ' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/\`/'/g" \
     -e 's/_/\\\\_/g' -e 's/[{}^@&~]/\\\\&/g'
 }
 
