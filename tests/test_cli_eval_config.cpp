@@ -119,8 +119,8 @@ TEST_CASE("eval --config: a training file of other columns or classes is refused
     if (f[4] != "setosa") no_setosa += line + "\n";
   }
   for (const auto& [name, text, says] :
-       {std::tuple{"reordered", reordered, "its training data has the columns petal_width"},
-        std::tuple{"no_setosa", no_setosa, "its training data has the classes versicolor"}}) {
+       {std::tuple{"reordered", reordered, "data.csv has the columns petal_width"},
+        std::tuple{"no_setosa", no_setosa, "the classes are versicolor"}}) {
     CAPTURE(name);
     dir.write(std::string(name) + "/data.csv", text);
     const std::string config =
@@ -130,6 +130,28 @@ TEST_CASE("eval --config: a training file of other columns or classes is refused
                   "model: {layers: [{dense: {units: 3}}]}\n");
     const CommandResult r = run_nnrun("eval " + run + "/best.ckpt --config " + config);
     CHECK(r.exit_code == 2);
-    CHECK_MESSAGE(r.output.find(config + ": " + says) != std::string::npos, r.output);
+    CHECK_MESSAGE(r.output.rfind(config + ":2:", 0) == 0, r.output);  // at data.train
+    CHECK_MESSAGE(r.output.find(says) != std::string::npos, r.output);
+    // With --data too: the config is refused first, not the --data file against it.
+    const CommandResult with_data = run_nnrun("eval " + run + "/best.ckpt --config " + config +
+                                              " --data " + source_path("datasets/iris.csv"));
+    CHECK(with_data.exit_code == 2);
+    CHECK_MESSAGE(with_data.output.find(says) != std::string::npos, with_data.output);
   }
+}
+
+TEST_CASE("eval --config: generated data is drawn with the run's seed, whatever the file says") {
+  TempDir dir("eval-config-seed");
+  const std::string body =
+      "data:\n  train: {format: synthetic, generator: blobs, samples: 90, classes: 3}\n"
+      "  validation: {split: 0.2, stratify: true}\n"
+      "model: {layers: [{dense: {units: 8, activation: relu}}, {dense: {units: 3}}]}\n";
+  const std::string trained = dir.write("blobs.yaml", "seed: 42\n" + body);
+  const std::string other_seed = dir.write("blobs_seed5.yaml", "seed: 5\n" + body);
+  const std::string run = dir.file("run");
+  REQUIRE(run_nnrun("train " + trained + " -q --epochs 3 --run-dir " + run).exit_code == 0);
+  const CommandResult own = run_nnrun("eval " + run + "/best.ckpt --json");
+  const CommandResult file = run_nnrun("eval " + run + "/best.ckpt --json --config " + other_seed);
+  REQUIRE_MESSAGE(file.exit_code == 0, file.output);
+  CHECK(json_value(file.output, "loss") == json_value(own.output, "loss"));
 }

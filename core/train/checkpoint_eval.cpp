@@ -16,6 +16,7 @@
 #include "core/train/model_outputs.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/snapshot.hpp"
+#include "core/train/source_loader.hpp"
 
 namespace nnrun {
 namespace {
@@ -53,21 +54,24 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-// --config's data is read against its own training file: its columns and classes must be the
-// checkpoint's, in the same order, or features and labels would mean other things to the model
-// (and the stored normalization would scale the wrong columns).
-void check_same_columns_and_classes(const Dataset& train, const Checkpoint& ckpt,
-                                    const EvalRequest& request) {
+// The file's data is read against its own training source: its columns and classes must be
+// the checkpoint's, in the same order, or features and labels would mean other things to the
+// model (and the stored normalization would scale the wrong columns). Checked on the training
+// source alone, before anything is split, normalized or aligned to it.
+void check_same_columns_and_classes(const Config& chosen, const Checkpoint& ckpt) {
+  Dataset train = load_source(chosen, chosen.data.train, "data.train", 0);
   if (train.feature_names != ckpt.feature_names)
-    throw InputError(request.config_path + ": its training data has the columns " +
-                     joined(train.feature_names) + ", the checkpoint's model takes " +
-                     joined(ckpt.feature_names) +
-                     " (in that order); use --data FILE for a file of other columns");
-  if (train.task == Task::classification && !ckpt.class_names.empty() &&
-      train.class_names != ckpt.class_names)
-    throw InputError(request.config_path + ": its training data has the classes " +
-                     joined(train.class_names) + ", the checkpoint's model has " +
-                     joined(ckpt.class_names) + "; use --data FILE to evaluate another file");
+    throw chosen.error_at("data.train", train.source + " has the columns " +
+                                            joined(train.feature_names) +
+                                            "; the checkpoint's model takes " +
+                                            joined(ckpt.feature_names) + " (in that order)");
+  if (train.task != Task::classification || ckpt.class_names.empty()) return;
+  const std::vector<std::string>& classes =
+      chosen.data.class_names.empty() ? train.class_names : chosen.data.class_names;
+  if (classes != ckpt.class_names)
+    throw chosen.error_at(chosen.data.class_names.empty() ? "data.train" : "data.class_names",
+                          "the classes are " + joined(classes) + "; the checkpoint's model has " +
+                              joined(ckpt.class_names));
 }
 
 // The per-class or regression numbers, from the outputs of a second pass over the same
@@ -99,7 +103,11 @@ Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
                          const EvalRequest& request) {
   Config stored = stored_config(checkpoint, path, request.data);
   if (request.config_path.empty()) return stored;
-  Config chosen = load_config_file(request.config_path, data_override(request.data, stored));
+  // With the run's seed, so that what derives from it (the split, generated data) is the run's.
+  std::vector<ConfigOverride> overrides{
+      ConfigOverride("seed=" + std::to_string(stored.seed), "the run's seed")};
+  for (ConfigOverride& o : data_override(request.data, stored)) overrides.push_back(std::move(o));
+  Config chosen = load_config_file(request.config_path, overrides);
   // The checkpoint's normalization statistics are the model's input contract; a different
   // normalize in the file would be silently ignored, so it is an error instead.
   if (chosen.data.normalize != stored.data.normalize ||
@@ -120,6 +128,7 @@ Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
   chosen.training = stored.training;
   chosen.early_stopping = stored.early_stopping;
   chosen.checkpoint = stored.checkpoint;
+  check_same_columns_and_classes(chosen, checkpoint);
   return chosen;
 }
 
@@ -158,7 +167,6 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
                      " has no data.test; use --split val or train, or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
   const PreparedData data = prepare_data(config, normalizer);
-  if (!request.config_path.empty()) check_same_columns_and_classes(data.train, ckpt, request);
   const Dataset& chosen = split == "val"     ? data.validation
                           : split == "train" ? data.train
                                              : *data.test;
