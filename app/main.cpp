@@ -90,10 +90,17 @@ class ConfigArgs {
     std::vector<nnrun::ConfigOverride> out = nnrun::set_overrides(sets_);
     for (const auto& [shortcut, value] : given_) {
       const std::string label = std::string(shortcut->flag) + " " + value;
-      for (const std::string& set : sets_)
-        if (sets_key(set, shortcut->key))
-          throw nnrun::InputError("nnrun: " + label + " and --set " + set + " both set " +
+      // Only the last --set of the key or of a section holding it counts: it replaces the
+      // earlier ones (`checkpoint={dir: y}` then `checkpoint={monitor: m}` leaves no dir).
+      for (auto set = sets_.rbegin(); set != sets_.rend(); ++set) {
+        const std::string key = set->substr(0, set->find('='));
+        if (key != shortcut->key && !std::string_view(shortcut->key).starts_with(key + "."))
+          continue;
+        if (sets_key(*set, shortcut->key))
+          throw nnrun::InputError("nnrun: " + label + " and --set " + *set + " both set " +
                                   shortcut->key + "; give only one");
+        break;
+      }
       const std::string yaml = shortcut->string_valued ? nnrun::quote_yaml_string(value) : value;
       out.emplace_back(std::string(shortcut->key) + "=" + yaml, label);
     }

@@ -64,6 +64,12 @@ TEST_CASE("cli: a shortcut and a --set of the same key are a usage error in eith
   CHECK_MESSAGE(inside.exit_code == 0, inside.output);
   CHECK(inside.output.find("  dir: \"x\"\n") != std::string::npos);
   CHECK(inside.output.find("  save_last: false\n") != std::string::npos);
+  // Only the last --set of the section counts: it replaced the one that named dir.
+  const CommandResult replaced = run_nnrun("check " + path +
+                                           " --set 'checkpoint={dir: y}' --set "
+                                           "'checkpoint={save_last: false}' --run-dir x");
+  CHECK_MESSAGE(replaced.exit_code == 0, replaced.output);
+  CHECK(replaced.output.find("  dir: \"x\"\n") != std::string::npos);
 }
 
 TEST_CASE("cli: a bad shortcut value is reported as typed") {
