@@ -140,7 +140,7 @@ TEST_CASE("eval --config: a training file of other columns or classes is refused
   }
 }
 
-TEST_CASE("eval --config: generated data is drawn with the run's seed, whatever the file says") {
+TEST_CASE("eval --config: generated data is drawn with the run's seed whatever the file says") {
   TempDir dir("eval-config-seed");
   const std::string body =
       "data:\n  train: {format: synthetic, generator: blobs, samples: 90, classes: 3}\n"
