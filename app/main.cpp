@@ -92,6 +92,7 @@ class ConfigArgs {
       const std::string label = std::string(shortcut->flag) + " " + value;
       // Only the last --set of the key or of a section holding it counts: it replaces the
       // earlier ones (`checkpoint={dir: y}` then `checkpoint={monitor: m}` leaves no dir).
+      bool section_invalid = false;
       for (auto set = sets_.rbegin(); set != sets_.rend(); ++set) {
         const std::string key = set->substr(0, set->find('='));
         if (key != shortcut->key && !std::string_view(shortcut->key).starts_with(key + "."))
@@ -99,8 +100,12 @@ class ConfigArgs {
         if (sets_key(*set, shortcut->key))
           throw nnrun::InputError("nnrun: " + label + " and --set " + *set + " both set " +
                                   shortcut->key + "; give only one");
+        section_invalid = key != shortcut->key && !holds_mapping(*set);
         break;
       }
+      // A section given a list or a value: the config refuses that --set itself, which is
+      // the error to show, not one about the shortcut that could not be set inside it.
+      if (section_invalid) continue;
       const std::string yaml = shortcut->string_valued ? nnrun::quote_yaml_string(value) : value;
       out.emplace_back(std::string(shortcut->key) + "=" + yaml, label);
     }
@@ -145,6 +150,17 @@ class ConfigArgs {
       rest.remove_prefix(part.size() + 1);
     }
     return false;
+  }
+
+  // True unless VALUE in `set` (KEY=VALUE) is a list or a non-empty scalar (bad YAML and an
+  // empty value count as a mapping here: the override reports the one, fills the other).
+  static bool holds_mapping(const std::string& set) {
+    try {
+      const YAML::Node node = YAML::Load(set.substr(set.find('=') + 1));
+      return !node.IsSequence() && !(node.IsScalar() && !node.Scalar().empty());
+    } catch (const YAML::Exception&) {
+      return true;
+    }
   }
 
   std::vector<std::string> sets_;

@@ -70,6 +70,11 @@ TEST_CASE("cli: a shortcut and a --set of the same key are a usage error in eith
                                            "'checkpoint={save_last: false}' --run-dir x");
   CHECK_MESSAGE(replaced.exit_code == 0, replaced.output);
   CHECK(replaced.output.find("  dir: \"x\"\n") != std::string::npos);
+  // A section given a list: that --set is the error, not the shortcut inside it.
+  const CommandResult list =
+      run_nnrun("check " + path + " --set 'checkpoint=[dir, y]' --run-dir x");
+  CHECK(list.exit_code == 2);
+  CHECK(list.output == "--set checkpoint=[dir, y]: checkpoint: expected a mapping, got a list\n");
 }
 
 TEST_CASE("cli: a bad shortcut value is reported as typed") {
