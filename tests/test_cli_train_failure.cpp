@@ -41,3 +41,17 @@ TEST_CASE("train: a closed stdout does not end the run") {
   CHECK(summary.find("\"epochs_run\": ") != std::string::npos);
   CHECK(read_file(run + "/train.log").find("final model") != std::string::npos);
 }
+
+TEST_CASE("train: a resumed run that fails leaves no summary of the earlier process") {
+  TempDir dir("resume-failure");
+  const std::string run = dir.file("run");
+  const std::string config = source_path("configs/iris.yaml");
+  const std::string every = " --set checkpoint.every_n_epochs=1";
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 2 --run-dir " + run + every).exit_code == 0);
+  REQUIRE(std::filesystem::exists(run + "/summary.json"));
+  std::filesystem::create_directories(run + "/epoch-3.ckpt/in-the-way");
+  const CommandResult r =
+      run_nnrun("train " + config + " -q --epochs 4 --resume " + run + "/last.ckpt" + every);
+  CHECK(r.exit_code == 1);
+  CHECK_FALSE(std::filesystem::exists(run + "/summary.json"));  // it said "finished", 2 epochs
+}
