@@ -67,4 +67,8 @@ std::string join_names(const std::vector<std::string_view>& names, std::string_v
   return joined;
 }
 
+std::string join_names(const std::vector<std::string>& names, std::string_view separator) {
+  return join_names(std::vector<std::string_view>(names.begin(), names.end()), separator);
+}
+
 }  // namespace nnrun

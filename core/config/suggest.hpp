@@ -25,5 +25,6 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
 // "a, b, c" (or with another separator: "a or b").
 std::string join_names(const std::vector<std::string_view>& names,
                        std::string_view separator = ", ");
+std::string join_names(const std::vector<std::string>& names, std::string_view separator = ", ");
 
 }  // namespace nnrun

@@ -161,12 +161,6 @@ float parse_number(const std::string& path, int line, const std::string& column,
   return static_cast<float>(value);
 }
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string joined;
-  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
-  return joined;
-}
-
 // A column named by the label wins; otherwise all-digit text is a 0-based index.
 std::size_t find_label_column(const std::string& path, const CsvRecord& header,
                               const std::string& label) {

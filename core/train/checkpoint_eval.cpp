@@ -16,7 +16,6 @@
 #include "core/train/model_outputs.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/snapshot.hpp"
-#include "core/train/source_loader.hpp"
 
 namespace nnrun {
 namespace {
@@ -46,32 +45,6 @@ std::string normalize_text(const DataConfig& data) {
   std::string text = "normalize: " + normalization_name(data.normalize);
   if (data.normalize == Normalization::scale) text += ", scale: " + format_metric(data.scale);
   return text;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
-// The file's data is read against its own training source: its columns and classes must be
-// the checkpoint's, in the same order, or features and labels would mean other things to the
-// model (and the stored normalization would scale the wrong columns). Checked on the training
-// source alone, before anything is split, normalized or aligned to it.
-void check_same_columns_and_classes(const Config& chosen, const Checkpoint& ckpt) {
-  Dataset train = load_source(chosen, chosen.data.train, "data.train", 0);
-  if (train.feature_names != ckpt.feature_names)
-    throw chosen.error_at("data.train", train.source + " has the columns " +
-                                            joined(train.feature_names) +
-                                            "; the checkpoint's model takes " +
-                                            joined(ckpt.feature_names) + " (in that order)");
-  if (train.task != Task::classification || ckpt.class_names.empty()) return;
-  const std::vector<std::string>& classes =
-      chosen.data.class_names.empty() ? train.class_names : chosen.data.class_names;
-  if (classes != ckpt.class_names)
-    throw chosen.error_at(chosen.data.class_names.empty() ? "data.train" : "data.class_names",
-                          "the classes are " + joined(classes) + "; the checkpoint's model has " +
-                              joined(ckpt.class_names));
 }
 
 // The per-class or regression numbers, from the outputs of a second pass over the same
@@ -128,7 +101,6 @@ Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
   chosen.training = stored.training;
   chosen.early_stopping = stored.early_stopping;
   chosen.checkpoint = stored.checkpoint;
-  check_same_columns_and_classes(chosen, checkpoint);
   return chosen;
 }
 
@@ -166,7 +138,10 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
                                                   : request.config_path + ": the config") +
                      " has no data.test; use --split val or train, or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
-  const PreparedData data = prepare_data(config, normalizer);
+  // With --config the file's training source is checked against the model's inputs.
+  const ModelInputs model_inputs{ckpt.feature_names, ckpt.class_names};
+  const PreparedData data =
+      prepare_data(config, normalizer, request.config_path.empty() ? nullptr : &model_inputs);
   const Dataset& chosen = split == "val"     ? data.validation
                           : split == "train" ? data.train
                                              : *data.test;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config/suggest.hpp"
 #include "core/data/split.hpp"
 #include "core/train/source_loader.hpp"
 
@@ -47,11 +48,31 @@ void name_classes_by_value(const Config& config, const std::string& key, Dataset
   data.class_names = names;
 }
 
+// The training source against what a model takes, before anything is split, normalized or
+// aligned to it: other columns (or their order) or classes would mean other things to the
+// model, and the stored normalization would scale the wrong columns.
+void check_model_inputs(const Config& config, const Dataset& train, const ModelInputs& expected) {
+  if (train.feature_names != expected.feature_names)
+    throw config.error_at(
+        "data.train", train.source + " has the columns " + join_names(train.feature_names) +
+                          "; the checkpoint's model takes " + join_names(expected.feature_names) +
+                          " (in that order)");
+  if (train.task != Task::classification || expected.class_names.empty()) return;
+  const bool named = !config.data.class_names.empty();
+  const std::vector<std::string>& classes = named ? config.data.class_names : train.class_names;
+  if (classes != expected.class_names)
+    throw config.error_at(named ? "data.class_names" : "data.train",
+                          "the classes are " + join_names(classes) +
+                              "; the checkpoint's model has " + join_names(expected.class_names));
+}
+
 }  // namespace
 
-PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored) {
+PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored,
+                          const ModelInputs* expected) {
   const DataConfig& data = config.data;
   Dataset train = load_source(config, data.train, "data.train", 0);
+  if (expected) check_model_inputs(config, train, *expected);
   if (data.train.limit > 0) train = take_subset(config, train, data.train.limit);
   // Only the training set needs two classes: evaluating on a file of one class is fine.
   if (train.task == Task::classification && train.num_classes() < 2)

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/config.hpp"
 #include "core/data/dataset.hpp"
@@ -22,6 +23,15 @@ struct PreparedData {
 // "120 training, 30 validation samples, 4 features, 3 classes", as train and check print it.
 std::string describe_data(const PreparedData& data);
 
-PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored = {});
+// What a checkpoint's model takes: its input columns in order, and its classes (empty: any).
+struct ModelInputs {
+  std::vector<std::string> feature_names;
+  std::vector<std::string> class_names;
+};
+
+// With `expected` (eval of a checkpoint on another config's data), the training source must
+// have exactly those columns and classes: every other set is read against it.
+PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored = {},
+                          const ModelInputs* expected = nullptr);
 
 }  // namespace nnrun

@@ -54,22 +54,18 @@ TrainSummary Trainer::fit() {
   EarlyStopResume stopped_early;
   if (resume_) {
     stopped_early = early_stop_resume(config_, *resume_, resume_path_);
-    if (stopped_early.stopped_early && !stopped_early.budget_raised) {
-      log_.line("nnrun: the run already finished (early stopping at epoch " +
-                std::to_string(resume_->epoch) + ": " + resume_->stop_reason +
+    const bool ended_early = stopped_early.stopped_early && !stopped_early.budget_raised;
+    const bool completed =
+        resume_->status == "finished" && resume_->epoch >= config_.training.epochs;
+    if (ended_early || completed) {
+      log_.line("nnrun: the run already finished (" +
+                (ended_early ? "early stopping at epoch " + std::to_string(resume_->epoch) + ": " +
+                                   resume_->stop_reason
+                             : "all " + std::to_string(resume_->epoch) + " epochs") +
                 "); nothing to train and nothing was written. To train on, raise "
                 "training.epochs above " +
-                std::to_string(stopped_early.stored_epochs) + " (--epochs N)");
-      TrainSummary done;
-      done.stop_reason = "already finished";
-      done.epochs_run = resume_->epoch;
-      return done;
-    }
-    if (resume_->status == "finished" && resume_->epoch >= config_.training.epochs) {
-      log_.line("nnrun: the run already finished (all " + std::to_string(resume_->epoch) +
-                " epochs); nothing to train and nothing was written. To train on, raise "
-                "training.epochs above " +
-                std::to_string(resume_->epoch) + " (--epochs N)");
+                std::to_string(ended_early ? stopped_early.stored_epochs : resume_->epoch) +
+                " (--epochs N)");
       TrainSummary done;
       done.stop_reason = "already finished";
       done.epochs_run = resume_->epoch;
