@@ -34,6 +34,8 @@ TEST_CASE("resume from an earlier checkpoint moves the discarded epochs' files t
   CHECK(fs::exists(previous + "/epoch-76.ckpt"));
   CHECK(!fs::exists(previous + "/epoch-75.ckpt"));
   CHECK(read_file(previous + "/metrics.csv").find("\n131,") != std::string::npos);
+  // The summary that described the discarded epochs goes with them.
+  CHECK(read_file(previous + "/summary.json").find("\"epochs_run\": 131") != std::string::npos);
   CHECK(!fs::exists(run + "/epoch-81.ckpt"));
   CHECK(checkpoint_epoch(run + "/last.ckpt") == 80);
 

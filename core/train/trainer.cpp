@@ -79,18 +79,19 @@ TrainSummary Trainer::fit() {
   fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
   RunLock lock(run_dir.empty() ? "." : run_dir);
   const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
+  if (resume_) remove_stale_temporaries(run_dir);
+  // A resume from an earlier checkpoint than the run's latest: the later checkpoints would
+  // disagree with this run (best.ckpt of a discarded epoch); they go to previous-N, with a
+  // copy of the summary that described them.
+  const DiscardedFiles discarded =
+      resume_ ? set_aside_discarded_continuation(run_dir, resume_->epoch, resume_path_)
+              : DiscardedFiles{};
   if (resume_) {
-    remove_stale_temporaries(run_dir);
     // The run goes on: the earlier process's summary no longer describes it, and a resumed
     // run that then fails must not leave one that says "finished". Rewritten at the end.
     std::error_code ignored;
     fs::remove(fs::path(run_dir) / "summary.json", ignored);
   }
-  // A resume from an earlier checkpoint than the run's latest: the later checkpoints would
-  // disagree with this run (best.ckpt of a discarded epoch); they go to previous-N.
-  const DiscardedFiles discarded =
-      resume_ ? set_aside_discarded_continuation(run_dir, resume_->epoch, resume_path_)
-              : DiscardedFiles{};
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
   log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
   // Also on resume: the run goes on under this config (training.epochs, threads and backend
