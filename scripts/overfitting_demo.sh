@@ -217,8 +217,8 @@ if have_gnuplot; then
 # gnuplot script written by scripts/overfitting_demo.sh
 set grid
 set key bottom right box opaque
-set title "Overfitting: 5 noisy points of $line_text, fit with 2 and with 7 parameters"
-set xlabel "$feature"
+set title "$(gp_text "Overfitting: 5 noisy points of $line_text, fit with 2 and with 7 parameters")"
+set xlabel "$(gp_text "$feature")"
 set ylabel "y"
 set xrange [${x_min}-0.1*(${x_max}-(${x_min})):${x_max}+0.1*(${x_max}-(${x_min}))]
 EOF
