@@ -47,6 +47,7 @@ std::string header_yaml(const Checkpoint& c) {
   e << YAML::Key << "input_width" << YAML::Value << c.input_width;
   e << YAML::Key << "feature_names" << YAML::Value << YAML::Flow << c.feature_names;
   e << YAML::Key << "class_names" << YAML::Value << YAML::Flow << c.class_names;
+  if (!c.label_column.empty()) e << YAML::Key << "label_column" << YAML::Value << c.label_column;
   e << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
   for (const auto& [name, value] : c.metrics) e << YAML::Key << name << YAML::Value << value;
   e << YAML::EndMap;

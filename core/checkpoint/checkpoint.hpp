@@ -34,6 +34,9 @@ struct Checkpoint {
   std::int64_t input_width = 0;
   std::vector<std::string> feature_names;
   std::vector<std::string> class_names;
+  // The training CSV's label column, so that other files are read by that name ("" when the
+  // training data was not a CSV file, and in checkpoints from before it was written).
+  std::string label_column;
   std::vector<std::pair<std::string, double>> metrics;  // of `epoch`
   // Where the run stands: "running" (written during training), "finished", "diverged" or
   // "interrupted", and why it stopped.

@@ -270,13 +270,17 @@ void assign_classes(const std::vector<std::string>& texts, Dataset& dataset) {
 
 }  // namespace
 
-Dataset load_csv(const std::string& path, const std::string& label, Task task) {
+Dataset load_csv(const std::string& path, const std::string& label, Task task,
+                 const std::string& preferred_label) {
   const std::string text = read_whole_file(path);
   CsvCursor cursor(path, text);
   CsvRecord header;
   if (!cursor.next(header)) fail(path, 1, "file is empty; expected a header row");
   check_header(path, header);
-  const std::size_t label_column = find_label_column(path, header, label);
+  const auto preferred = std::find(header.fields.begin(), header.fields.end(), preferred_label);
+  const std::size_t label_column = !preferred_label.empty() && preferred != header.fields.end()
+                                       ? static_cast<std::size_t>(preferred - header.fields.begin())
+                                       : find_label_column(path, header, label);
   const std::string& label_name = header.fields[label_column];
   const std::size_t num_columns = header.fields.size();
   if (num_columns < 2) fail(path, header.line, "no feature columns besides the label");
@@ -284,6 +288,7 @@ Dataset load_csv(const std::string& path, const std::string& label, Task task) {
   Dataset dataset;
   dataset.task = task;
   dataset.source = path;
+  dataset.label_name = label_name;
   for (std::size_t column = 0; column < num_columns; ++column) {
     if (column != label_column) dataset.feature_names.push_back(header.fields[column]);
   }

@@ -22,7 +22,11 @@ namespace nnrun {
 // line ends, a UTF-8 byte order mark, blank lines (skipped), spaces around values.
 // Throws DataError "file:line: message" (line 1-based) for anything that makes the file
 // unusable, or "file: message" when the file itself cannot be read.
-Dataset load_csv(const std::string& path, const std::string& label, Task task);
+// `preferred_label`, when given and in the header, names the label column instead of
+// `label`: a validation, test or eval file's label is the training file's label column,
+// wherever the file has it.
+Dataset load_csv(const std::string& path, const std::string& label, Task task,
+                 const std::string& preferred_label = "");
 
 // The named numeric columns, matched by header name in any order (other columns, such as a
 // label, are ignored), as samples x columns.size() in the order of `columns`. Same accepted

@@ -45,6 +45,7 @@ Dataset Dataset::select(const std::vector<std::int64_t>& rows) const {
   subset.targets = select_rows(targets, rows);
   subset.feature_names = feature_names;
   subset.class_names = class_names;
+  subset.label_name = label_name;
   subset.source = source;
   return subset;
 }

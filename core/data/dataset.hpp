@@ -26,6 +26,7 @@ struct Dataset {
   HostMatrix targets;                // regression: samples x outputs
   std::vector<std::string> feature_names;
   std::vector<std::string> class_names;  // classification: index -> name
+  std::string label_name;                // CSV: the label column's header name, else empty
   std::string source;                    // file it came from, for messages
 
   std::int64_t size() const { return features.rows; }

@@ -30,13 +30,16 @@ std::string yaml_quoted(const std::string& text) {
 }
 
 // --data becomes data.test, validated by the same schema as any config key.
-// Errors about it name --data as typed, not the override it becomes.
-std::vector<ConfigOverride> data_override(const std::string& data, const Config& stored) {
+// Errors about it name --data as typed, not the override it becomes. Its label is the
+// training file's label column, by name where the checkpoint knows it (the file's header
+// may order the columns otherwise), else as the training config gave it.
+std::vector<ConfigOverride> data_override(const std::string& data, const Config& stored,
+                                          const Checkpoint& checkpoint) {
   if (data.empty()) return {};
   const std::string label = "--data " + data;
   if (data.front() == '{') return {ConfigOverride("data.test=" + data, label)};
   std::string source = "{format: csv, path: " + yaml_quoted(data);
-  if (!stored.data.train.label.empty())
+  if (checkpoint.label_column.empty() && !stored.data.train.label.empty())
     source += ", label: " + yaml_quoted(stored.data.train.label);
   return {ConfigOverride("data.test=" + source + "}", label)};
 }
@@ -62,6 +65,36 @@ void add_report(CheckpointEvaluation& out, CheckpointModel& loaded, DeviceDatase
                             ckpt.class_names.empty() ? data.class_names : ckpt.class_names);
 }
 
+// The model's output width: the last layer's bias length.
+std::int64_t output_width(const Checkpoint& checkpoint) {
+  std::int64_t width = 0;
+  for (const CheckpointTensor& t : checkpoint.tensors)
+    if (t.name.starts_with("layers.") && t.name.ends_with(".bias")) width = t.cols;
+  return width;
+}
+
+// The set to evaluate. A test set (the run's own or --data) and a validation source of its
+// own are read alone, against the model's inputs, so the training file need not exist; the
+// training set and a validation split come from the training file, as in training. With
+// --config, the file's training source is checked against the model's inputs first.
+Dataset evaluation_set(const Config& config, const std::string& split, const EvalRequest& request,
+                       const Normalizer& normalizer, const ModelInputs& model) {
+  // A classification checkpoint without class names can only be aligned with its training set.
+  const bool known_model = task_of(config.loss) == Task::regression || !model.class_names.empty();
+  if (request.config_path.empty() && known_model) {
+    if (split == "test")
+      return prepare_evaluation_source(config, "data.test", *config.data.test, normalizer, model);
+    if (split == "val" && config.data.validation.source)
+      return prepare_evaluation_source(config, "data.validation", *config.data.validation.source,
+                                       normalizer, model);
+  }
+  PreparedData data =
+      prepare_data(config, normalizer, request.config_path.empty() ? nullptr : &model);
+  if (split == "val") return std::move(data.validation);
+  if (split == "train") return std::move(data.train);
+  return std::move(*data.test);
+}
+
 }  // namespace
 
 Config stored_config(const Checkpoint& checkpoint, const std::string& path,
@@ -69,7 +102,8 @@ Config stored_config(const Checkpoint& checkpoint, const std::string& path,
   const std::string label = path + " (stored config)";
   const Config stored = load_config_text(checkpoint.config_yaml, label, "");
   if (data.empty()) return stored;
-  return load_config_text(checkpoint.config_yaml, label, "", data_override(data, stored));
+  return load_config_text(checkpoint.config_yaml, label, "",
+                          data_override(data, stored, checkpoint));
 }
 
 Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
@@ -79,7 +113,8 @@ Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
   // With the run's seed, so that what derives from it (the split, generated data) is the run's.
   std::vector<ConfigOverride> overrides{
       ConfigOverride("seed=" + std::to_string(stored.seed), "the run's seed")};
-  for (ConfigOverride& o : data_override(request.data, stored)) overrides.push_back(std::move(o));
+  for (ConfigOverride& o : data_override(request.data, stored, checkpoint))
+    overrides.push_back(std::move(o));
   Config chosen = load_config_file(request.config_path, overrides);
   // The checkpoint's normalization statistics are the model's input contract; a different
   // normalize in the file would be silently ignored, so it is an error instead.
@@ -138,13 +173,9 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
                                                   : request.config_path + ": the config") +
                      " has no data.test; use --split val or train, or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
-  // With --config the file's training source is checked against the model's inputs.
-  const ModelInputs model_inputs{ckpt.feature_names, ckpt.class_names};
-  const PreparedData data =
-      prepare_data(config, normalizer, request.config_path.empty() ? nullptr : &model_inputs);
-  const Dataset& chosen = split == "val"     ? data.validation
-                          : split == "train" ? data.train
-                                             : *data.test;
+  const ModelInputs model_inputs{ckpt.feature_names, ckpt.class_names, output_width(ckpt),
+                                 ckpt.label_column};
+  const Dataset chosen = evaluation_set(config, split, request, normalizer, model_inputs);
   if (chosen.features.cols != ckpt.input_width)
     throw InputError(path + ": the data has " + std::to_string(chosen.features.cols) +
                      " features but the checkpoint's model takes " +

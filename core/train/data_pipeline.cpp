@@ -8,6 +8,7 @@
 
 #include "core/config/suggest.hpp"
 #include "core/data/split.hpp"
+#include "core/model/loss.hpp"
 #include "core/train/source_loader.hpp"
 
 namespace nnrun {
@@ -84,7 +85,8 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   PreparedData out;
   const ValidationSpec& v = data.validation;
   if (v.source) {
-    out.validation = load_source(config, *v.source, "data.validation", train.num_classes());
+    out.validation =
+        load_source(config, *v.source, "data.validation", train.num_classes(), train.label_name);
     name_classes_by_value(config, "data.validation", out.validation);
     align_with_training_set(config, "data.validation", *v.source, train, out.validation);
     out.train = std::move(train);
@@ -94,7 +96,8 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
     out.validation = std::move(parts.validation);
   }
   if (data.test) {
-    out.test = load_source(config, *data.test, "data.test", out.train.num_classes());
+    out.test =
+        load_source(config, *data.test, "data.test", out.train.num_classes(), out.train.label_name);
     name_classes_by_value(config, "data.test", *out.test);
     align_with_training_set(config, "data.test", *data.test, out.train, *out.test);
   }
@@ -105,6 +108,24 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
   out.normalizer.apply(out.validation);
   if (out.test) out.normalizer.apply(*out.test);
   return out;
+}
+
+Dataset prepare_evaluation_source(const Config& config, const std::string& key,
+                                  const DataSource& source, const Normalizer& stored,
+                                  const ModelInputs& model) {
+  Dataset reference;  // the training set as far as the model knows it
+  reference.task = task_of(config.loss);
+  reference.feature_names = model.feature_names;
+  reference.features.cols = static_cast<std::int64_t>(model.feature_names.size());
+  reference.class_names = model.class_names;
+  reference.targets.cols = reference.task == Task::regression ? model.outputs : 0;
+  reference.label_name = model.label_column;
+
+  Dataset data = load_source(config, source, key, reference.num_classes(), reference.label_name);
+  name_classes_by_value(config, key, data);
+  align_with_training_set(config, key, source, reference, data);
+  stored.apply(data);
+  return data;
 }
 
 std::string describe_data(const PreparedData& data) {

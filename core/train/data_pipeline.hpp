@@ -27,11 +27,22 @@ std::string describe_data(const PreparedData& data);
 struct ModelInputs {
   std::vector<std::string> feature_names;
   std::vector<std::string> class_names;
+  std::int64_t outputs = 0;  // the model's output width (regression: target columns)
+  std::string label_column;  // the training CSV's label column ("" when unknown)
 };
 
 // With `expected` (eval of a checkpoint on another config's data), the training source must
 // have exactly those columns and classes: every other set is read against it.
 PreparedData prepare_data(const Config& config, const std::optional<Normalizer>& stored = {},
                           const ModelInputs* expected = nullptr);
+
+// One set that does not derive from the training file (data.test, `eval --data`, a
+// validation source of its own), read alone for `eval`: aligned with the model's inputs as
+// training aligned it with the training set (columns and classes by name), then normalized
+// with the stored statistics. The training file is not read, so a checkpoint still
+// evaluates new data after its training data is gone. `key` names the source in messages.
+Dataset prepare_evaluation_source(const Config& config, const std::string& key,
+                                  const DataSource& source, const Normalizer& stored,
+                                  const ModelInputs& model);
 
 }  // namespace nnrun

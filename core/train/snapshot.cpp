@@ -25,6 +25,7 @@ Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
   c.input_width = s.model.input_width();
   c.feature_names = s.train.feature_names;
   c.class_names = s.train.class_names;
+  c.label_column = s.train.label_name;
   for (const std::string& name : monitorable_metrics())
     c.metrics.emplace_back(name, metric_value(s.record, name));
   c.metrics.emplace_back("lr", s.record.lr);

@@ -154,11 +154,11 @@ void require_labels_fit(const Config& config, const std::string& key, const Data
 }  // namespace
 
 Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
-                    std::int64_t max_classes) {
+                    std::int64_t max_classes, const std::string& training_label) {
   const Task task = task_of(config.loss);
   if (source.format == "csv") {
     require_file(config, key + ".path", source.path);
-    return load_csv(source.path, source.label, task);
+    return load_csv(source.path, source.label, task, source.label.empty() ? training_label : "");
   }
   if (source.format == "idx") {
     require_file(config, key + ".images", source.images);

@@ -11,8 +11,10 @@ namespace nnrun {
 
 // key: where the source sits in the config ("data.train", "data.test", ...). max_classes
 // bounds integer labels (idx) when known (0 = not yet known: the training set itself).
+// training_label: the training file's label column; a CSV source that names no label of its
+// own takes that column wherever its header has it (else its own default, the last column).
 Dataset load_source(const Config& config, const DataSource& source, const std::string& key,
-                    std::int64_t max_classes);
+                    std::int64_t max_classes, const std::string& training_label = "");
 
 // Re-indexes `data`'s labels to `reference`'s class names (a class the training set lacks is
 // an error), and checks the feature count. When both the training source and `source` (the
