@@ -138,4 +138,10 @@ TEST_CASE("train under a file size limit exits 1 naming the checkpoint and keeps
   }
   for (const std::string& name : folder_entries(run_dir))
     CHECK_MESSAGE(name.find(".tmp.") == std::string::npos, name);
+  // summary.json still says how far the run got and why it ended (it is far smaller than
+  // a checkpoint, so it fits under the limit).
+  const std::string summary = read_file(run_dir + "/summary.json");
+  CHECK_MESSAGE(summary.find("\"status\": \"failed\"") != std::string::npos, summary);
+  CHECK_MESSAGE(summary.find("File too large") != std::string::npos, summary);
+  CHECK(json_value(summary, "epochs_run") >= 3);
 }

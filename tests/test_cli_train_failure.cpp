@@ -42,7 +42,7 @@ TEST_CASE("train: a closed stdout does not end the run") {
   CHECK(read_file(run + "/train.log").find("final model") != std::string::npos);
 }
 
-TEST_CASE("train: a resumed run that fails leaves no summary of the earlier process") {
+TEST_CASE("train: a resumed run that fails leaves its own failed summary") {
   TempDir dir("resume-failure");
   const std::string run = dir.file("run");
   const std::string config = source_path("configs/iris.yaml");
@@ -53,5 +53,9 @@ TEST_CASE("train: a resumed run that fails leaves no summary of the earlier proc
   const CommandResult r =
       run_nnrun("train " + config + " -q --epochs 4 --resume " + run + "/last.ckpt" + every);
   CHECK(r.exit_code == 1);
-  CHECK_FALSE(std::filesystem::exists(run + "/summary.json"));  // it said "finished", 2 epochs
+  // Not the earlier process's ("finished", 2 epochs): this one's, failed in epoch 3.
+  const std::string summary = read_file(run + "/summary.json");
+  CHECK_MESSAGE(summary.find("\"status\": \"failed\"") != std::string::npos, summary);
+  CHECK_MESSAGE(summary.find("epoch-3.ckpt") != std::string::npos, summary);
+  CHECK(json_value(summary, "epochs_run") == 3);
 }

@@ -62,7 +62,10 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   j.begin_object();
   j.field("name", f.name);
   j.field("run_dir", f.run_dir);
-  j.field("status", s.interrupted_by != 0 ? "interrupted" : s.diverged ? "diverged" : "finished");
+  j.field("status", !s.failure.empty()      ? "failed"
+                    : s.interrupted_by != 0 ? "interrupted"
+                    : s.diverged            ? "diverged"
+                                            : "finished");
   j.field("stop_reason", s.stop_reason);
   j.field("epochs_run", static_cast<long long>(s.epochs_run));
   j.field("monitor", s.monitor);

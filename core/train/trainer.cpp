@@ -43,7 +43,34 @@ Trainer::Trainer(const Config& config, std::string config_yaml, Backend& backend
       resume_path_(std::move(resume_path)) {}
 
 TrainSummary Trainer::fit() {
-  const auto started = Clock::now();
+  try {
+    TrainSummary summary = run();
+    lock_.reset();
+    return summary;
+  } catch (const std::exception& e) {
+    write_failure_summary(e.what());
+    lock_.reset();
+    throw;
+  }
+}
+
+void Trainer::write_failure_summary(const std::string& error) noexcept {
+  if (!summary_started_) return;  // nothing in the folder yet that a summary would describe
+  try {
+    summary_.failure = error;
+    summary_.stop_reason = "failed: " + error;
+    summary_.wall_seconds = seconds_since(started_);
+    write_summary_json(
+        (std::filesystem::path(run_dir_) / "summary.json").string(),
+        {config_.name, run_dir_, backend_.name(), backend_.description(), config_.precision},
+        summary_);
+  } catch (...) {  // the folder may be what failed; the original error is the one to report
+  }
+}
+
+TrainSummary Trainer::run() {
+  started_ = Clock::now();
+  const auto started = started_;
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
 
@@ -77,7 +104,8 @@ TrainSummary Trainer::fit() {
   const std::string run_dir = resume_ ? resume_run_directory(resume_path_) : config_.checkpoint.dir;
   std::error_code ec;
   fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
-  RunLock lock(run_dir.empty() ? "." : run_dir);
+  lock_.emplace(run_dir.empty() ? "." : run_dir);
+  run_dir_ = run_dir.empty() ? "." : run_dir;
   const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
   if (resume_) remove_stale_temporaries(run_dir);
   // A resume from an earlier checkpoint than the run's latest: the later checkpoints would
@@ -196,7 +224,9 @@ TrainSummary Trainer::fit() {
   std::vector<double> best_parameters;  // restore_best: the stopper's best epoch
   std::int64_t best_parameters_epoch = 0;
   bool restored_from_file = false;
-  TrainSummary summary;
+  TrainSummary& summary = summary_;
+  summary = TrainSummary{};
+  summary_started_ = true;
   summary.monitor = best_tracker.metric();
   summary.stop_reason =
       config_.training.epochs == 1

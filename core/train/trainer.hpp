@@ -3,12 +3,14 @@
 // divergence, restores the best weights, and writes summary.json.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
 #include "core/config/config.hpp"
 #include "core/train/data_pipeline.hpp"
 #include "core/train/metrics.hpp"
+#include "core/train/run_lock.hpp"
 #include "core/train/run_log.hpp"
 
 namespace nnrun {
@@ -21,6 +23,7 @@ struct TrainSummary {
   std::string monitor;
   double best_value = 0;
   std::string stop_reason;
+  std::string failure;  // the error that ended the run (an I/O failure), if one did
   bool diverged = false;
   int interrupted_by = 0;  // the signal that stopped the run, 0 if none
   double wall_seconds = 0;
@@ -39,9 +42,14 @@ class Trainer {
   Trainer(const Config& config, std::string config_yaml, Backend& backend, PreparedData data,
           RunLog& log, bool progress_bar, const Checkpoint* resume = nullptr,
           std::string resume_path = "");
+  // On an error after the run directory was set up, summary.json still says how far the run
+  // got (status "failed", the error as its stop reason) before the error propagates.
   TrainSummary fit();
 
  private:
+  TrainSummary run();
+  void write_failure_summary(const std::string& error) noexcept;
+
   const Config& config_;
   std::string config_yaml_;
   Backend& backend_;
@@ -50,6 +58,13 @@ class Trainer {
   bool progress_bar_;
   const Checkpoint* resume_;
   std::string resume_path_;
+  // What run() has reached, for write_failure_summary: the lock outlives run() so the
+  // failure summary is written while this process still holds the folder.
+  std::chrono::steady_clock::time_point started_;
+  std::optional<RunLock> lock_;
+  std::string run_dir_;
+  TrainSummary summary_;
+  bool summary_started_ = false;
 };
 
 }  // namespace nnrun
