@@ -106,4 +106,11 @@ TEST_CASE("classification_report: a class never predicted has precision 0 and a 
   // A class with no samples and no predictions is left out of the macro averages.
   const auto absent = nnrun::classification_report({0, 1}, {0, 1}, {"a", "b", "c"});
   CHECK(absent.macro_f1 == 1.0);
+  CHECK(absent.macro_classes == 2);
+  nnrun::JsonWriter json;
+  json.begin_object();
+  nnrun::write_classification_report(json, absent);
+  json.end_object();
+  const std::string text = json.str();
+  CHECK_MESSAGE(json_value(text, "classes", text.find("\"macro_avg\"")) == 2, text);
 }

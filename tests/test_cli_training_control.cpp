@@ -140,3 +140,18 @@ TEST_CASE("a second run into the same directory moves the first aside") {
   CHECK(std::filesystem::exists(dir.file("run/previous-1/best.ckpt")));
   CHECK(read_file(dir.file("run/metrics.csv")) != first);
 }
+
+TEST_CASE("metrics.csv writes the learning rate with the losses' 8 significant digits") {
+  TempDir dir("lr-digits");
+  const std::string run = dir.file("run");
+  // Exponential decay 0.01 * g^(epoch - 1) with a g whose powers need more than 6 digits.
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 3 --run-dir " + run +
+                " --set 'optimizer.schedule={type: exponential, gamma: 0.987654321}'");
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  const std::vector<std::string> rows = split(read_file(run + "/metrics.csv"), '\n');
+  REQUIRE(rows.size() >= 4);
+  char want[32];
+  std::snprintf(want, sizeof want, "%.8g", 0.01 * 0.987654321 * 0.987654321);
+  CHECK(split(rows[3], ',')[5] == want);
+}

@@ -78,6 +78,7 @@ ClassificationReport classification_report(const std::vector<std::int32_t>& labe
     }
     report.per_class.push_back(s);
   }
+  report.macro_classes = static_cast<std::int64_t>(averaged);
   if (averaged > 0) {
     report.macro_precision /= static_cast<double>(averaged);
     report.macro_recall /= static_cast<double>(averaged);
@@ -134,6 +135,7 @@ void write_classification_report(JsonWriter& json, const ClassificationReport& r
       .field("precision", report.macro_precision)
       .field("recall", report.macro_recall)
       .field("f1", report.macro_f1)
+      .field("classes", static_cast<long long>(report.macro_classes))
       .end_object();
   json.key("confusion").begin_object().key("classes").begin_array();
   for (const ClassScores& s : report.per_class) json.value(s.name);

@@ -24,6 +24,7 @@ struct ClassificationReport {
   // Unweighted means over the classes that occur among the true or the predicted labels
   // (scikit-learn's default label set).
   double macro_precision = 0, macro_recall = 0, macro_f1 = 0;
+  std::int64_t macro_classes = 0;                    // how many classes the means are over
   std::vector<std::vector<std::int64_t>> confusion;  // [true class][predicted class]
   std::int64_t samples = 0;
   std::vector<std::string> notes;  // scores that were undefined and set to 0

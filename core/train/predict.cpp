@@ -98,7 +98,8 @@ std::string predictions_csv(const Predictions& p) {
   out += "\n";
   for (std::size_t i = 0; i < probabilities.size(); ++i) {
     out += csv_field(names[static_cast<std::size_t>(predicted[i])]);
-    for (const double value : probabilities[i]) out += "," + number("%.6g", value);
+    // 9 digits: the f32 probabilities exactly, so a row sums to 1 as closely as the model's.
+    for (const double value : probabilities[i]) out += "," + number("%.9g", value);
     out += "\n";
   }
   return out;

@@ -35,7 +35,7 @@ MetricsCsv::~MetricsCsv() {
 
 void MetricsCsv::append(const EpochRecord& r) {
   char lr[32], seconds[32];
-  std::snprintf(lr, sizeof lr, "%.6g", r.lr);
+  std::snprintf(lr, sizeof lr, "%.8g", r.lr);  // as many digits as the losses
   std::snprintf(seconds, sizeof seconds, "%.4f", r.seconds);
   const int n = std::fprintf(
       file_, "%lld,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(r.epoch),
