@@ -67,7 +67,8 @@ int run_train(const TrainOptions& options) {
   if (summary.interrupted_by != 0) return 128 + summary.interrupted_by;  // 130 / 143
   if (summary.diverged && config.training.on_nan == OnNan::fail) {
     const std::string message =
-        "error: training diverged (training.on_nan: fail): " + summary.stop_reason;
+        "error: " + trainer.run_dir() +
+        ": training diverged (training.on_nan: fail): " + summary.stop_reason;
     std::cerr << message << "\n";
     log.file_line(message);
     return static_cast<int>(ExitCode::runtime);

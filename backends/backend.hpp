@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/tensor.hpp"
 
@@ -91,6 +93,8 @@ class Backend {
   virtual std::string name() const = 0;
   // One line for logs: library versions, threads, ISA.
   virtual std::string description() const = 0;
+  // The libraries doing the math and their versions, for summary.json: {"oneDNN", "2.6.3"}.
+  virtual std::vector<std::pair<std::string, std::string>> library_versions() const { return {}; }
   // Which dtypes the compute primitives accept (memory primitives accept every dtype).
   virtual bool supports(DType dtype) const = 0;
 

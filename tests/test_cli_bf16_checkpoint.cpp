@@ -2,6 +2,7 @@
 // predict run it where bf16 products cannot (the reference backend here), with f32 products
 // and a note saying so. summary.json names the precision a run trained with.
 #include <doctest/doctest.h>
+#include <oneapi/dnnl/dnnl.h>
 
 #include <string>
 #include <vector>
@@ -40,7 +41,7 @@ TEST_CASE("a bf16 checkpoint evaluates and predicts on the f32-only reference ba
   CHECK(predict.output.find("setosa,") != std::string::npos);
 }
 
-TEST_CASE("summary.json names the precision of the dense products") {
+TEST_CASE("summary.json names the precision of the dense products and the library versions") {
   TempDir dir("summary-precision");
   std::vector<std::string> precisions = {"f32"};
   if (nnrun::OneDnnBackend::bf16_supported()) precisions.push_back("bf16");
@@ -53,5 +54,10 @@ TEST_CASE("summary.json names the precision of the dense products") {
     const std::string summary = read_file(run + "/summary.json");
     CHECK(summary.find("\"precision\": \"" + precision + "\"") != std::string::npos);
     CHECK(summary.find("\"stop_reason\": \"completed its 1 epoch\"") != std::string::npos);
+    // versions: nnrun's and the math library's (dnnl_version()), e.g. "oneDNN": "2.6.3".
+    const dnnl_version_t* v = dnnl_version();
+    const std::string onednn = "\"oneDNN\": \"" + std::to_string(v->major) + "." +
+                               std::to_string(v->minor) + "." + std::to_string(v->patch) + "\"";
+    CHECK_MESSAGE(summary.find(onednn) != std::string::npos, summary);
   }
 }

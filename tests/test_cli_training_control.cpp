@@ -103,6 +103,9 @@ TEST_CASE("divergence: on_nan stop exits 0 / fail exits 1 / best.ckpt stays fini
                                        "--run-dir " + dir.file("b"));
   CHECK(fail.exit_code == 1);
   CHECK(fail.output.find("diverged") != std::string::npos);
+  CHECK_MESSAGE(
+      fail.output.find("error: " + dir.file("b") + ": training diverged") != std::string::npos,
+      fail.output);
   CHECK(run_nnrun("eval " + dir.file("b/best.ckpt")).exit_code == 0);
 }
 

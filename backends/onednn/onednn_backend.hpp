@@ -43,6 +43,7 @@ class OneDnnBackend final : public Backend {
 
   std::string name() const override { return "cpu"; }
   std::string description() const override;
+  std::vector<std::pair<std::string, std::string>> library_versions() const override;
   bool supports(DType dtype) const override { return dtype == DType::f32; }
 
   void* allocate(std::size_t bytes) override;

@@ -259,6 +259,12 @@ OneDnnBackend::OneDnnBackend(int threads, MatmulPrecision precision) : precision
 
 OneDnnBackend::~OneDnnBackend() = default;
 
+std::vector<std::pair<std::string, std::string>> OneDnnBackend::library_versions() const {
+  const dnnl_version_t* v = dnnl_version();
+  return {{"oneDNN", std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                         std::to_string(v->patch)}};
+}
+
 std::string OneDnnBackend::description() const {
   const dnnl_version_t* v = dnnl_version();
   int count = v->cpu_runtime == DNNL_RUNTIME_SEQ ? 1 : 0;  // 0: the runtime decides

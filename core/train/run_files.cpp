@@ -86,7 +86,9 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   j.field("backend", f.backend);
   j.field("backend_description", f.backend_description);
   j.field("precision", f.precision);
-  j.key("versions").begin_object().field("nnrun", kVersion).end_object();
+  j.key("versions").begin_object().field("nnrun", kVersion);
+  for (const auto& [library, version] : f.library_versions) j.field(library, version);
+  j.end_object();
   j.end_object();
   write_file_atomically(path, j.str() + "\n");
 }

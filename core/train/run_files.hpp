@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/train/metrics.hpp"
@@ -39,6 +40,7 @@ struct RunFacts {
   std::string backend;
   std::string backend_description;
   std::string precision;  // f32 | bf16: the dense products' operand type
+  std::vector<std::pair<std::string, std::string>> library_versions;  // the backend's
 };
 
 void write_summary_json(const std::string& path, const RunFacts& facts, const TrainSummary& s);

@@ -54,16 +54,19 @@ TrainSummary Trainer::fit() {
   }
 }
 
+RunFacts Trainer::run_facts() const {
+  return {config_.name,           run_dir_,          backend_.name(),
+          backend_.description(), config_.precision, backend_.library_versions()};
+}
+
 void Trainer::write_failure_summary(const std::string& error) noexcept {
   if (!summary_started_) return;  // nothing in the folder yet that a summary would describe
   try {
     summary_.failure = error;
     summary_.stop_reason = "failed: " + error;
     summary_.wall_seconds = seconds_since(started_);
-    write_summary_json(
-        (std::filesystem::path(run_dir_) / "summary.json").string(),
-        {config_.name, run_dir_, backend_.name(), backend_.description(), config_.precision},
-        summary_);
+    write_summary_json((std::filesystem::path(run_dir_) / "summary.json").string(), run_facts(),
+                       summary_);
   } catch (...) {  // the folder may be what failed; the original error is the one to report
   }
 }
@@ -389,9 +392,7 @@ TrainSummary Trainer::run() {
     final_line += "; test loss " + format_metric(summary.final_test->loss) + ", test error " +
                   format_metric(summary.final_test->error);
   log_.line(final_line);
-  write_summary_json(
-      in_run("summary.json"),
-      {config_.name, run_dir, backend_.name(), backend_.description(), config_.precision}, summary);
+  write_summary_json(in_run("summary.json"), run_facts(), summary);
   return summary;
 }
 

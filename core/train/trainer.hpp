@@ -10,6 +10,7 @@
 #include "core/config/config.hpp"
 #include "core/train/data_pipeline.hpp"
 #include "core/train/metrics.hpp"
+#include "core/train/run_files.hpp"
 #include "core/train/run_lock.hpp"
 #include "core/train/run_log.hpp"
 
@@ -45,9 +46,12 @@ class Trainer {
   // On an error after the run directory was set up, summary.json still says how far the run
   // got (status "failed", the error as its stop reason) before the error propagates.
   TrainSummary fit();
+  // The run directory fit() trains in ("" before it has started).
+  const std::string& run_dir() const { return run_dir_; }
 
  private:
   TrainSummary run();
+  RunFacts run_facts() const;
   void write_failure_summary(const std::string& error) noexcept;
 
   const Config& config_;
