@@ -31,3 +31,25 @@ TEST_CASE("best.ckpt minimizes val_loss even when early stopping maximizes val_a
   REQUIRE(lowest_epoch > 1);  // val_loss falls over these epochs: epoch 1 is its worst
   CHECK(json_value(read_file(run + "/summary.json"), "best_epoch") == lowest_epoch);
 }
+
+TEST_CASE("restore_best weights that no checkpoint holds are named as such") {
+  TempDir dir("final-model-file");
+  const std::string iris = source_path("configs/iris.yaml") + " -q --epochs 40 --run-dir ";
+  // Early stopping by val_error, best.ckpt by val_loss: their best epochs differ on Iris.
+  const CommandResult apart =
+      run_nnrun("train " + iris + dir.file("apart") +
+                " --set 'early_stopping={monitor: val_error, patience: 6, restore_best: true}'" +
+                " --set checkpoint.monitor=val_loss");
+  REQUIRE_MESSAGE(apart.exit_code == 0, apart.output);
+  const std::string log = read_file(dir.file("apart/train.log"));
+  CHECK_MESSAGE(
+      log.find("is in no checkpoint: best.ckpt holds the best by val_loss") != std::string::npos,
+      log);
+  // Same monitor: best.ckpt holds the final model, and nothing is said.
+  const CommandResult together =
+      run_nnrun("train " + iris + dir.file("together") +
+                " --set 'early_stopping={monitor: val_error, patience: 6, restore_best: true}'" +
+                " --set checkpoint.monitor=val_error");
+  REQUIRE_MESSAGE(together.exit_code == 0, together.output);
+  CHECK(read_file(dir.file("together/train.log")).find("in no checkpoint") == std::string::npos);
+}

@@ -363,7 +363,19 @@ TrainSummary Trainer::run() {
               ") predate this resumed process and no checkpoint holds them (best.ckpt keeps "
               "the best by " +
               ck.monitor + "); the final model is the last epoch's");
-  if (!best_parameters.empty()) model.upload_parameters(best_parameters);
+  if (!best_parameters.empty()) {
+    model.upload_parameters(best_parameters);
+    // Early stopping and checkpointing may watch different metrics: then the weights the run
+    // ends with (and reports below) may be in no file. Say so, and how to keep them.
+    const bool in_best = ck.save_best && best_tracker.best_epoch() == best_parameters_epoch;
+    const bool in_last = ck.save_last && summary.last.epoch == best_parameters_epoch;
+    if (!in_best && !in_last)
+      log_.line("note: the final model (restore_best: epoch " +
+                std::to_string(best_parameters_epoch) + ", best by " + es.monitor +
+                ") is in no checkpoint: best.ckpt holds the best by " + ck.monitor + " (epoch " +
+                std::to_string(best_tracker.best_epoch()) +
+                "); set checkpoint.monitor: " + es.monitor + " to save it");
+  }
   if (!best_parameters.empty() || restored_from_file)
     summary.final_weights = "best epoch " + std::to_string(best_parameters_epoch);
   else if (summary.diverged)
