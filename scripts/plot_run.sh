@@ -45,6 +45,14 @@ rows=$(($(wc -l <"$metrics") - 1))
 ((rows > 0)) || nnrun_die "$metrics: no epoch finished yet: nothing to plot" 1
 have_gnuplot || exit 1
 
+# has_finite COLUMN: true when some epoch has a finite value there (gnuplot fails on a curve
+# whose every point is nan or inf, as in a run that diverged in its first epoch).
+has_finite() {
+  awk -F, -v c="$1" 'NR > 1 && tolower($c) !~ /nan|inf/ { found = 1 } END { exit !found }' "$metrics"
+}
+has_finite 2 || has_finite 4 ||
+  nnrun_die "$metrics: no epoch has a finite loss (the run diverged at once; see its summary.json): nothing to plot" 1
+
 best_epoch="" epochs_run="" stop_reason="" monitor="" name=""
 if [[ -f "$run/summary.json" ]]; then
   best_epoch=$(json_get "$run/summary.json" best_epoch)
@@ -97,8 +105,15 @@ trap 'rm -f "$gp"' EXIT
       echo "set arrow from $best_epoch, graph 0 to $best_epoch, graph 1 nohead dt 2 lw 1.5 lc rgb '#2ca02c'"
     echo "set arrow from $epochs_run, graph 0 to $epochs_run, graph 1 nohead lw 1.5 lc rgb '#7f7f7f'"
     # The marks are explained in the key (NaN plots draw nothing but a key entry).
-    plots="$(gp_quote "$metrics") using 1:$col_train with lines lw 2 lc rgb '#1f77b4' title 'training', \\
-  '' using 1:$col_val with lines lw 2 lc rgb '#d62728' title 'validation'"
+    # Curves with no finite point are left out (gnuplot would fail on them).
+    curves=()
+    has_finite "$col_train" &&
+      curves+=("$(gp_quote "$metrics") using 1:$col_train with lines lw 2 lc rgb '#1f77b4' title 'training'")
+    has_finite "$col_val" &&
+      curves+=("$(gp_quote "$metrics") using 1:$col_val with lines lw 2 lc rgb '#d62728' title 'validation'")
+    ((${#curves[@]} > 0)) ||
+      curves+=("NaN with lines lw 2 lc rgb '#1f77b4' title 'no finite $panel'")
+    plots=$(IFS=$'\n'; sed 's/$/, \\/; $ s/, \\$//' <<<"${curves[*]}")
     if [[ -n "$best_epoch" ]]; then
       plots+=", \\
   NaN with lines dt 2 lw 1.5 lc rgb '#2ca02c' title \"$(esc "best: epoch $best_epoch (${monitor:-monitor})")\""

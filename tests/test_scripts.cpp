@@ -246,6 +246,28 @@ TEST_CASE("plot_run script draws the learning curves of a run") {
   }
 }
 
+TEST_CASE("plot_run script on runs that diverged: leaves out curves with no finite point") {
+  if (!have_gnuplot()) {
+    MESSAGE("gnuplot is not installed: skipped");
+    return;
+  }
+  TempDir dir("plot_run_nan");
+  const std::string header = "epoch,train_loss,train_error,val_loss,val_error,lr,seconds\n";
+  // Diverged in epoch 1: no loss to plot at all, said plainly (not gnuplot's own error).
+  dir.write("at-once/metrics.csv", header + "1,nan,0.69,nan,nan,1e+30,0.0022\n");
+  const CommandResult at_once = run_shell(script("plot_run.sh", q(dir.file("at-once"))));
+  CHECK(at_once.exit_code == 1);
+  CHECK_MESSAGE(at_once.output.find("no epoch has a finite loss") != std::string::npos,
+                at_once.output);
+  CHECK_MESSAGE(at_once.output.find("undefined") == std::string::npos, at_once.output);
+  // Validation never finite, training finite: the training curves alone.
+  dir.write("no-val/metrics.csv",
+            header + "1,0.9,0.5,nan,nan,0.1,0.01\n2,0.7,0.4,inf,nan,0.1,0.01\n");
+  const CommandResult no_val = run_shell(script("plot_run.sh", q(dir.file("no-val"))));
+  CHECK_MESSAGE(no_val.exit_code == 0, no_val.output);
+  CHECK(is_png(dir.file("no-val/learning_curves.png")));
+}
+
 TEST_CASE("overfitting demo: the 7-parameter model fits the points better and generalizes worse") {
   TempDir dir("overfit_demo");
   const std::string out = dir.file("demo");
