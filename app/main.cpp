@@ -123,7 +123,8 @@ class ConfigArgs {
       {"--epochs", "training.epochs", "Same as --set training.epochs=N", false},
       {"--seed", "seed", "Same as --set seed=N", false},
       {"--threads", "threads", "Same as --set threads=N", false},
-      {"--backend", "backend", "auto | cpu | cuda | reference", false},
+      {"--backend", "backend", "auto | cpu | cuda | reference (cuda: not in this build yet)",
+       false},
       {"--run-dir", "checkpoint.dir", "Run directory (same as --set checkpoint.dir=DIR)", true},
   };
 
@@ -201,7 +202,9 @@ int main(int argc, char** argv) {
                        "Take the data (paths, validation split, test set) from this config "
                        "instead of the one stored in the checkpoint; the model, seed and "
                        "normalization stay the checkpoint's");
-  eval_cmd->add_option("--backend", eval.backend, "auto | cpu | cuda | reference")
+  eval_cmd
+      ->add_option("--backend", eval.backend,
+                   "auto | cpu | cuda | reference (cuda: not in this build yet)")
       ->capture_default_str();
   eval_cmd->add_flag("--json", eval.json, "Print JSON");
 
@@ -215,7 +218,9 @@ int main(int argc, char** argv) {
                    "or a source mapping such as '{format: idx, images: I, labels: L}'")
       ->required();
   predict_cmd->add_option("--output", predict.output, "CSV file to write (default: stdout)");
-  predict_cmd->add_option("--backend", predict.backend, "auto | cpu | cuda | reference")
+  predict_cmd
+      ->add_option("--backend", predict.backend,
+                   "auto | cpu | cuda | reference (cuda: not in this build yet)")
       ->capture_default_str();
 
   nnrun::app::InspectOptions inspect;

@@ -121,7 +121,9 @@ std::vector<KeySpec> build_schema() {
       Row("seed", V::integer, "one seed drives init, shuffling, splits and dropout")
           .range(kNonNegative)
           .fallback("42"),
-      Row("backend", V::choice, "auto takes CUDA when a usable GPU is present")
+      Row("backend", V::choice,
+          "auto takes CUDA when a usable GPU is present; this build has no CUDA backend yet, "
+          "so auto is cpu")
           .choices({"auto", "cpu", "cuda", "reference"})
           .fallback("auto"),
       Row("threads", V::integer, "CPU threads; 0 = all cores").range(kThreadCount).fallback("0"),
