@@ -48,6 +48,8 @@ std::string header_yaml(const Checkpoint& c) {
   e << YAML::Key << "feature_names" << YAML::Value << YAML::Flow << c.feature_names;
   e << YAML::Key << "class_names" << YAML::Value << YAML::Flow << c.class_names;
   if (!c.label_column.empty()) e << YAML::Key << "label_column" << YAML::Value << c.label_column;
+  if (!c.data_fingerprint.empty())
+    e << YAML::Key << "data_fingerprint" << YAML::Value << c.data_fingerprint;
   e << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
   for (const auto& [name, value] : c.metrics) e << YAML::Key << name << YAML::Value << value;
   e << YAML::EndMap;

@@ -37,6 +37,9 @@ struct Checkpoint {
   // The training CSV's label column, so that other files are read by that name ("" when the
   // training data was not a CSV file, and in checkpoints from before it was written).
   std::string label_column;
+  // The training and validation data's fingerprint ("crc32:..."), so that a resume on other
+  // data is refused ("" in checkpoints from before it was written).
+  std::string data_fingerprint;
   std::vector<std::pair<std::string, double>> metrics;  // of `epoch`
   // Where the run stands: "running" (written during training), "finished", "diverged" or
   // "interrupted", and why it stopped.

@@ -237,6 +237,8 @@ std::vector<TensorEntry> read_header(std::string_view yaml, std::uint32_t format
                                   " names for input_width " + std::to_string(c.input_width));
     c.class_names = f.names(h, "class_names");
     if (h["label_column"]) c.label_column = f.text(h, "label_column", "label_column");
+    if (h["data_fingerprint"])
+      c.data_fingerprint = f.text(h, "data_fingerprint", "data_fingerprint");
     if (c.task == Task::classification ? c.class_names.size() == 1 : !c.class_names.empty())
       f.fail("class_names", c.task == Task::classification
                                 ? "a classification checkpoint names at least 2 classes"

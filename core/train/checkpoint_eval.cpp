@@ -78,7 +78,8 @@ std::int64_t output_width(const Checkpoint& checkpoint) {
 // training set and a validation split come from the training file, as in training. With
 // --config, the file's training source is checked against the model's inputs first.
 Dataset evaluation_set(const Config& config, const std::string& split, const EvalRequest& request,
-                       const Normalizer& normalizer, const ModelInputs& model) {
+                       const Normalizer& normalizer, const ModelInputs& model,
+                       const std::string& trained_on) {
   // A classification checkpoint without class names can only be aligned with its training set.
   const bool known_model = task_of(config.loss) == Task::regression || !model.class_names.empty();
   if (request.config_path.empty() && known_model) {
@@ -90,6 +91,13 @@ Dataset evaluation_set(const Config& config, const std::string& split, const Eva
   }
   PreparedData data =
       prepare_data(config, normalizer, request.config_path.empty() ? nullptr : &model);
+  // The run's own training or validation set, read again: say when it is not what the run
+  // trained on, as its logged metrics will not be reproduced.
+  if (request.config_path.empty() && !trained_on.empty() && trained_on != data.fingerprint &&
+      split != "test")
+    std::cerr << "note: the training data changed since the checkpoint was written (fingerprint "
+              << trained_on << ", now " << data.fingerprint
+              << "): these metrics will differ from the run's\n";
   if (split == "val") return std::move(data.validation);
   if (split == "train") return std::move(data.train);
   return std::move(*data.test);
@@ -175,7 +183,8 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
   const ModelInputs model_inputs{ckpt.feature_names, ckpt.class_names, output_width(ckpt),
                                  ckpt.label_column};
-  const Dataset chosen = evaluation_set(config, split, request, normalizer, model_inputs);
+  const Dataset chosen =
+      evaluation_set(config, split, request, normalizer, model_inputs, ckpt.data_fingerprint);
   if (chosen.features.cols != ckpt.input_width)
     throw InputError(path + ": the data has " + std::to_string(chosen.features.cols) +
                      " features but the checkpoint's model takes " +

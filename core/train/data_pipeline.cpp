@@ -9,6 +9,7 @@
 #include "core/config/suggest.hpp"
 #include "core/data/split.hpp"
 #include "core/model/loss.hpp"
+#include "core/train/data_fingerprint.hpp"
 #include "core/train/source_loader.hpp"
 
 namespace nnrun {
@@ -101,6 +102,7 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
     name_classes_by_value(config, "data.test", *out.test);
     align_with_training_set(config, "data.test", *data.test, out.train, *out.test);
   }
+  out.fingerprint = data_fingerprint(out.train, out.validation);
   // Fitted on the training part only: validation and test statistics must not leak in.
   out.normalizer =
       stored ? *stored : Normalizer::fit(data.normalize, out.train.features, data.scale);

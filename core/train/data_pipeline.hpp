@@ -17,6 +17,7 @@ struct PreparedData {
   Dataset validation;
   std::optional<Dataset> test;  // when the config has data.test
   Normalizer normalizer;
+  std::string fingerprint;  // of train and validation before normalization (data_fingerprint)
 };
 
 // With `stored`, that normalizer is applied instead of fitting one (eval from a checkpoint).

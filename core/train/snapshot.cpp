@@ -26,6 +26,7 @@ Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
   c.feature_names = s.train.feature_names;
   c.class_names = s.train.class_names;
   c.label_column = s.train.label_name;
+  c.data_fingerprint = s.data_fingerprint;
   for (const std::string& name : monitorable_metrics())
     c.metrics.emplace_back(name, metric_value(s.record, name));
   c.metrics.emplace_back("lr", s.record.lr);

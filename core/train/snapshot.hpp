@@ -23,6 +23,7 @@ struct SnapshotSource {
   const std::map<std::string, double>& state;  // trainer bookkeeping for resume
   std::string status = "running";
   std::string stop_reason;
+  std::string data_fingerprint;
 };
 
 Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& source);

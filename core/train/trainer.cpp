@@ -76,6 +76,14 @@ TrainSummary Trainer::run() {
   const auto started = started_;
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
+  // Edited or replaced data would quietly continue another run under this one's name.
+  if (resume_ && !resume_->data_fingerprint.empty() &&
+      resume_->data_fingerprint != data_.fingerprint)
+    throw config_.error_at(
+        "data.train", "the training or validation data differ from what " + resume_path_ +
+                          " was trained on (fingerprint " + resume_->data_fingerprint + ", now " +
+                          data_.fingerprint +
+                          "): resuming would not continue the same run; start a new run instead");
 
   // A run that early stopping already ended stays ended: resuming it would train one more
   // epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
@@ -256,7 +264,8 @@ TrainSummary Trainer::run() {
                                 history,
                                 state,
                                 status,
-                                status == "running" ? std::string() : summary.stop_reason};
+                                status == "running" ? std::string() : summary.stop_reason,
+                                data_.fingerprint};
     return make_checkpoint(backend_, source);
   };
 
