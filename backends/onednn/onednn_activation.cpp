@@ -63,6 +63,7 @@ void copy_unless_same(Tensor src, Tensor dst) {
 }  // namespace
 
 void OneDnnBackend::activation_forward(ActivationParams act, Tensor src, Tensor dst) {
+  note_written({dst});
   require_f32("activation_forward", {src, dst});
   if (src.size() != dst.size()) fail("activation_forward", "size mismatch", {src, dst});
   if (src.size() == 0) return;
@@ -84,6 +85,7 @@ void OneDnnBackend::activation_forward(ActivationParams act, Tensor src, Tensor 
 // but gelu (so a fused dense_activation_forward may leave src, the pre-activation, unwritten).
 void OneDnnBackend::activation_backward(ActivationParams act, Tensor src, Tensor dst, Tensor ddst,
                                         Tensor dsrc) {
+  note_written({dsrc});
   require_f32("activation_backward", {src, dst, ddst, dsrc});
   if (src.size() != dst.size() || ddst.size() != src.size() || dsrc.size() != src.size())
     fail("activation_backward", "size mismatch (src, dst, ddst, dsrc)", {src, dst, ddst, dsrc});

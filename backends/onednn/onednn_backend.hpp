@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,6 +105,7 @@ class OneDnnBackend final : public Backend {
   class Bf16Scratch {
    public:
     std::uint16_t* get(std::int64_t elements);
+    const std::uint16_t* peek() const { return data_.get(); }
 
    private:
     struct Free {
@@ -162,10 +164,50 @@ class OneDnnBackend final : public Backend {
     Bf16Scratch data_;
   };
 
+  // bf16 only: the bf16 rounding of dense layers' inputs, each made once a step and read by
+  // every product that needs it: the layer's forward and, in the backward, its weight
+  // gradient, which otherwise rounded the same input again (7 % of a bf16 step,
+  // bench/step_profile); gather_rows makes the batch's while its rows are in cache. A copy is
+  // keyed by its f32 source's address and length, and every op that writes memory drops the
+  // copies its outputs overlap (note_written), so a copy is read only while its source holds
+  // what it was made from.
+  class Bf16InputCopies {
+   public:
+    const std::uint16_t* find(const void* src, std::int64_t elements) const;
+    // A buffer for the copy of src[0, elements), valid once the caller has filled it.
+    std::uint16_t* make(const void* src, std::int64_t elements);
+    void forget_if_overlaps(const void* ptr, std::size_t bytes);
+    void forget_all();
+    bool any() const { return valid_count_ > 0; }
+    // Whether src[0, elements) had a copy before, valid or not.
+    bool has_slot(const void* src, std::int64_t elements) const;
+
+   private:
+    struct Entry {
+      const char* src = nullptr;
+      std::int64_t elements = 0;
+      bool valid = false;
+      Bf16Scratch data;
+    };
+    static constexpr std::size_t kMaxEntries = 16;  // a layer's input each: few
+    std::vector<Entry> entries_;
+    std::size_t next_evicted_ = 0;
+    std::size_t valid_count_ = 0;
+  };
+  // Drops the bf16 input copies that the outputs of an op overlap (call before writing).
+  void note_written(std::initializer_list<Tensor> outputs) {
+    if (!bf16_inputs_.any()) return;
+    for (const Tensor& t : outputs)
+      if (t.data != nullptr) bf16_inputs_.forget_if_overlaps(t.data, t.bytes());
+  }
+  // The bf16 copy of a dense layer's input src, made now unless a valid one exists.
+  const std::uint16_t* bf16_input(Tensor src);
+
   MatmulPrecision precision_ = MatmulPrecision::f32;
   Bf16WeightCopy bf16_weight_copy_;
+  Bf16InputCopies bf16_inputs_;
   std::unique_ptr<onednn::PrimitiveCache> cache_;
-  Bf16Scratch bf16_src_, bf16_weights_, bf16_ddst_;  // the operands of one product
+  Bf16Scratch bf16_weights_, bf16_ddst_;  // operands of one product, when not kept above
   // Grown to the largest batch seen, then reused: no allocation in a steady-state step.
   std::vector<SoftmaxRow> softmax_rows_;
   std::vector<float> softmax_scratch_;  // probabilities when the caller wants no gradient

@@ -53,6 +53,7 @@ void check_dense_forward(const char* op, Tensor src, Tensor weights, Tensor bias
 
 // dst[N,O] = src[N,I] * weights[O,I]^T + bias[1,O]
 void OneDnnBackend::dense_forward(Tensor src, Tensor weights, Tensor bias, Tensor dst) {
+  note_written({dst});
   check_dense_forward("dense_forward", src, weights, bias, dst);
   if (src.rows > 0) dense_forward_with(src, weights, bias, dst, nullptr);
 }
@@ -62,6 +63,7 @@ void OneDnnBackend::dense_forward(Tensor src, Tensor weights, Tensor bias, Tenso
 // element count suggests because the product was written by both threads.
 void OneDnnBackend::dense_activation_forward(ActivationParams act, Tensor src, Tensor weights,
                                              Tensor bias, Tensor linear, Tensor dst) {
+  note_written({linear, dst});
   if (act.kind == Activation::none || !onednn::eltwise_op(act).backward_uses_dst)
     return Backend::dense_activation_forward(act, src, weights, bias, linear, dst);
   check_dense_forward("dense_activation_forward", src, weights, bias, dst);
@@ -149,6 +151,7 @@ void relu_backward_with_bias(const float* __restrict dst, const float* __restric
 // dweights[O,I] = ddst^T * src; dbias[1,O] = column sums of ddst.
 void OneDnnBackend::dense_backward(Tensor src, Tensor weights, Tensor ddst, Tensor dsrc,
                                    Tensor dweights, Tensor dbias) {
+  note_written({dsrc, dweights, dbias});
   check_dense_backward("dense_backward", src, weights, ddst, dsrc, dweights, dbias);
   const std::int64_t n = src.rows, out = weights.rows;
   if (n == 0) return zero_parameter_gradients(dweights, dbias);
@@ -164,6 +167,7 @@ void OneDnnBackend::dense_activation_backward(ActivationParams act, Tensor src, 
                                               Tensor linear, Tensor dst, Tensor ddst,
                                               Tensor dlinear, Tensor dsrc, Tensor dweights,
                                               Tensor dbias) {
+  note_written({dlinear, dsrc, dweights, dbias});
   const bool relu_like =
       act.kind == Activation::relu || (act.kind == Activation::leaky_relu && act.alpha >= 0);
   if (!relu_like)

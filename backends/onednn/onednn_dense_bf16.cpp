@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <span>
 #include <stdexcept>
 
 #include "backends/onednn/onednn_backend.hpp"
@@ -49,6 +50,11 @@ void round_to_bf16(const float* src, std::uint16_t* dst, std::int64_t n) {
 }
 
 void to_bf16(std::initializer_list<Bf16Conversion> conversions) {
+  to_bf16(conversions.begin(), conversions.size());
+}
+
+void to_bf16(const Bf16Conversion* list, std::size_t count) {
+  const std::span<const Bf16Conversion> conversions(list, count);
   std::int64_t total = 0;
   for (const Bf16Conversion& c : conversions) total += c.n;
   if (total < 4 * kParallelGrain || max_threads() < 2) {  // small: no region to wake
@@ -115,21 +121,76 @@ void OneDnnBackend::Bf16WeightCopy::forget_if_overlaps(const void* ptr, std::siz
   if (p < end && p + std::max<std::size_t>(bytes, 1) > base_) valid_ = false;
 }
 
+const std::uint16_t* OneDnnBackend::Bf16InputCopies::find(const void* src,
+                                                          std::int64_t elements) const {
+  for (const Entry& e : entries_)
+    if (e.valid && e.src == src && e.elements == elements) return e.data.peek();
+  return nullptr;
+}
+
+std::uint16_t* OneDnnBackend::Bf16InputCopies::make(const void* src, std::int64_t elements) {
+  Entry* slot = nullptr;
+  for (Entry& e : entries_)  // the source's own entry first, then any unused one
+    if (e.src == src) slot = &e;
+  if (slot == nullptr)
+    for (Entry& e : entries_)
+      if (!e.valid) slot = &e;
+  if (slot == nullptr && entries_.size() < kMaxEntries) slot = &entries_.emplace_back();
+  if (slot == nullptr) slot = &entries_[next_evicted_++ % kMaxEntries];
+  if (slot->valid) --valid_count_;
+  slot->valid = false;
+  std::uint16_t* data = slot->data.get(elements);  // may throw: the slot stays invalid
+  slot->src = static_cast<const char*>(src);
+  slot->elements = elements;
+  slot->valid = true;
+  ++valid_count_;
+  return data;
+}
+
+void OneDnnBackend::Bf16InputCopies::forget_if_overlaps(const void* ptr, std::size_t bytes) {
+  const auto* p = static_cast<const char*>(ptr);
+  for (Entry& e : entries_) {
+    const char* end = e.src + e.elements * static_cast<std::int64_t>(sizeof(float));
+    if (e.valid && p < end && p + std::max<std::size_t>(bytes, 1) > e.src) {
+      e.valid = false;
+      --valid_count_;
+    }
+  }
+}
+
+bool OneDnnBackend::Bf16InputCopies::has_slot(const void* src, std::int64_t elements) const {
+  for (const Entry& e : entries_)
+    if (e.src == src && e.elements == elements) return true;
+  return false;
+}
+
+void OneDnnBackend::Bf16InputCopies::forget_all() {
+  for (Entry& e : entries_) e.valid = false;
+  valid_count_ = 0;
+}
+
+const std::uint16_t* OneDnnBackend::bf16_input(Tensor src) {
+  const std::int64_t elements = src.size();
+  if (const std::uint16_t* kept = bf16_inputs_.find(src.data, elements)) return kept;
+  std::uint16_t* copy = bf16_inputs_.make(src.data, elements);
+  onednn::to_bf16({{static_cast<const float*>(src.data), copy, elements}});
+  return copy;
+}
+
 // dst[N,O] = post_op(bf16(src)[N,I] * bf16(weights)[O,I]^T + bias[1,O]), in f32.
 void OneDnnBackend::dense_forward_bf16(Tensor src, Tensor weights, Tensor bias, Tensor dst,
                                        const onednn::EltwiseOp* post_op) {
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
-  std::uint16_t* src16 = bf16_src_.get(n * in);
-  std::uint16_t* weights16 = bf16_weight_copy_.find(weights);
-  if (weights16 != nullptr) {
-    onednn::to_bf16({{static_cast<const float*>(src.data), src16, n * in}});
-  } else {
-    weights16 = bf16_weights_.get(out * in);
-    onednn::to_bf16({{static_cast<const float*>(src.data), src16, n * in},
-                     {static_cast<const float*>(weights.data), weights16, out * in}});
+  const std::uint16_t* weights16 = bf16_weight_copy_.find(weights);
+  if (weights16 == nullptr) {
+    std::uint16_t* rounded = bf16_weights_.get(out * in);
+    onednn::to_bf16({{static_cast<const float*>(weights.data), rounded, out * in}});
+    weights16 = rounded;
   }
-
-  run_forward_product(true, n, in, out, post_op, {src16, weights16, bias.data, dst.data});
+  const std::uint16_t* src16 = bf16_input(src);
+  run_forward_product(true, n, in, out, post_op,
+                      {const_cast<std::uint16_t*>(src16), const_cast<std::uint16_t*>(weights16),
+                       bias.data, dst.data});
 }
 
 // dsrc[N,I] = bf16(ddst) * bf16(weights) (when asked for); dweights = bf16(ddst)^T * bf16(src).
@@ -140,21 +201,28 @@ void OneDnnBackend::dense_backward_bf16(Tensor src, Tensor weights, Tensor ddst,
   const std::int64_t n = src.rows, in = src.cols, out = weights.rows;
   const bool want_dsrc = !dsrc.empty();
   std::uint16_t* ddst16 = bf16_ddst_.get(n * out);
-  std::uint16_t* src16 = bf16_src_.get(n * in);
   const auto* ddst32 = static_cast<const float*>(ddst.data);
-  const auto* src32 = static_cast<const float*>(src.data);
   std::uint16_t* weights16 = want_dsrc ? bf16_weight_copy_.find(weights) : nullptr;
+  // In one region: ddst always, the weights unless the optimizer's copy holds them, the
+  // input unless its copy from the forward is still valid.
+  onednn::Bf16Conversion conversions[3];
+  std::size_t count = 0;
+  conversions[count++] = {ddst32, ddst16, n * out};
   if (want_dsrc && weights16 == nullptr) {
     weights16 = bf16_weights_.get(out * in);
-    onednn::to_bf16({{ddst32, ddst16, n * out},
-                     {src32, src16, n * in},
-                     {static_cast<const float*>(weights.data), weights16, out * in}});
-  } else {
-    onednn::to_bf16({{ddst32, ddst16, n * out}, {src32, src16, n * in}});
+    conversions[count++] = {static_cast<const float*>(weights.data), weights16, out * in};
   }
+  const std::uint16_t* src16 = bf16_inputs_.find(src.data, n * in);
+  if (src16 == nullptr) {
+    std::uint16_t* made = bf16_inputs_.make(src.data, n * in);
+    conversions[count++] = {static_cast<const float*>(src.data), made, n * in};
+    src16 = made;
+  }
+  onednn::to_bf16(conversions, count);
 
   run_backward_products(true, n, in, out,
-                        {ddst16, weights16, src16, want_dsrc ? dsrc.data : nullptr, dweights.data});
+                        {ddst16, weights16, const_cast<std::uint16_t*>(src16),
+                         want_dsrc ? dsrc.data : nullptr, dweights.data});
 }
 
 }  // namespace nnrun

@@ -71,6 +71,7 @@ float* gradient_of(const char* op, Tensor grad, Tensor like) {
 // gradient (p - onehot) / N.
 void OneDnnBackend::softmax_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
                                           Tensor metrics) {
+  note_written({dlogits, metrics});
   constexpr const char* kOp = "softmax_cross_entropy";
   double* m = metrics_of(kOp, metrics);
   require_f32(kOp, {logits});
@@ -134,6 +135,7 @@ void OneDnnBackend::softmax_cross_entropy(Tensor logits, Tensor labels, Tensor d
 // One logit per row, so the work is O(N): a serial loop, summed in row order.
 void OneDnnBackend::sigmoid_binary_cross_entropy(Tensor logits, Tensor labels, Tensor dlogits,
                                                  Tensor metrics) {
+  note_written({dlogits, metrics});
   constexpr const char* kOp = "sigmoid_binary_cross_entropy";
   double* m = metrics_of(kOp, metrics);
   require_f32(kOp, {logits});
@@ -158,6 +160,7 @@ void OneDnnBackend::sigmoid_binary_cross_entropy(Tensor logits, Tensor labels, T
 
 // Per-sample loss is the mean over K of squared errors; kCorrect is left untouched.
 void OneDnnBackend::mean_squared_error(Tensor pred, Tensor targets, Tensor dpred, Tensor metrics) {
+  note_written({dpred, metrics});
   constexpr const char* kOp = "mean_squared_error";
   double* m = metrics_of(kOp, metrics);
   require_f32(kOp, {pred, targets});

@@ -70,5 +70,6 @@ void round_to_bf16(const float* src, std::uint16_t* dst, std::int64_t n);
 // wakes the sleeping OpenMP threads: one per product, not one per operand). Needs
 // AVX512-BF16: call it only in MatmulPrecision::bf16.
 void to_bf16(std::initializer_list<Bf16Conversion> conversions);
+void to_bf16(const Bf16Conversion* conversions, std::size_t count);
 
 }  // namespace nnrun::onednn

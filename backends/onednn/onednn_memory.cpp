@@ -9,6 +9,7 @@
 #include <string>
 
 #include "backends/onednn/onednn_backend.hpp"
+#include "backends/onednn/onednn_matmul.hpp"
 #include "backends/onednn/onednn_util.hpp"
 
 namespace nnrun {
@@ -45,10 +46,12 @@ void* OneDnnBackend::allocate(std::size_t bytes) {
 
 void OneDnnBackend::release(void* ptr) noexcept {
   bf16_weight_copy_.forget_if_overlaps(ptr, 1);
+  bf16_inputs_.forget_all();  // the block's size is not known here; releases are rare
   std::free(ptr);
 }
 
 void OneDnnBackend::upload(Tensor dst, const void* host_src) {
+  note_written({dst});
   if (dst.bytes() == 0) return;
   require_data("upload", dst);
   if (host_src == nullptr) fail("upload", "null host source", {dst});
@@ -64,6 +67,7 @@ void OneDnnBackend::download(Tensor src, void* host_dst) {
 }
 
 void OneDnnBackend::fill_zero(Tensor dst) {
+  note_written({dst});
   if (dst.bytes() == 0) return;
   require_data("fill_zero", dst);
   bf16_weight_copy_.forget_if_overlaps(dst.data, dst.bytes());
@@ -71,6 +75,10 @@ void OneDnnBackend::fill_zero(Tensor dst) {
 }
 
 void OneDnnBackend::gather_rows(Tensor src, Tensor index, Tensor dst) {
+  // A batch that a dense layer took as input before (its bf16 copy's slot is there) gets
+  // its new copy here, each row rounded while it is in cache: the forward then skips a pass.
+  const bool round_rows = dst.dtype == DType::f32 && bf16_inputs_.has_slot(dst.data, dst.size());
+  note_written({dst});
   if (src.dtype != dst.dtype || src.cols != dst.cols)
     fail("gather_rows", "src and dst differ in dtype or width", {src, index, dst});
   if (index.dtype != DType::i32 || index.size() != dst.rows)
@@ -97,10 +105,15 @@ void OneDnnBackend::gather_rows(Tensor src, Tensor index, Tensor dst) {
   // pays off once the batch is large (bytes, not rows, decide).
   const std::int64_t rows_per_chunk = static_cast<std::int64_t>(
       kParallelGrain * sizeof(float) / std::max<std::size_t>(row_bytes, 1));
+  std::uint16_t* rows16 = round_rows ? bf16_inputs_.make(dst.data, dst.size()) : nullptr;
   parallel_chunks(dst.rows, rows_per_chunk, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i)
+    for (std::int64_t i = begin; i < end; ++i) {
       std::memcpy(to + i * row_bytes, from + static_cast<std::size_t>(idx[i]) * row_bytes,
                   row_bytes);
+      if (rows16 != nullptr)
+        onednn::round_to_bf16(reinterpret_cast<const float*>(to + i * row_bytes),
+                              rows16 + i * dst.cols, dst.cols);
+    }
   });
 }
 

@@ -83,6 +83,7 @@ void adam_range(const AdamConstants& c, float* __restrict w, const float* __rest
 // earlier in the accumulation turns every step into a no-op without a host round trip.
 void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Tensor velocity,
                              Tensor guard) {
+  note_written({params, velocity});
   constexpr const char* kOp = "sgd_step";
   const bool momentum = p.momentum != 0;
   require_f32(kOp, {params, grads});
@@ -137,6 +138,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
 // factor is exactly 1, for AdamW the L2 coefficient is 0, which leave every bit unchanged.
 void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, Tensor m, Tensor v,
                               Tensor guard) {
+  note_written({params, m, v});
   constexpr const char* kOp = "adam_step";
   require_f32(kOp, {params, grads, m, v});
   if (grads.size() != params.size() || m.size() != params.size() || v.size() != params.size())
@@ -174,6 +176,7 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
 void OneDnnBackend::rmsprop_step(const RmspropParams& p, Tensor params, Tensor grads,
                                  Tensor square_avg, Tensor momentum_buffer, Tensor grad_avg,
                                  Tensor guard) {
+  note_written({params, square_avg, momentum_buffer, grad_avg});
   constexpr const char* kOp = "rmsprop_step";
   const bool momentum = p.momentum > 0;
   require_f32(kOp, {params, grads, square_avg});

@@ -52,6 +52,7 @@ void dropout_blocks(const DropoutParams p, const float* x, float* __restrict kee
 }  // namespace
 
 void OneDnnBackend::dropout_forward(DropoutParams p, Tensor src, Tensor mask, Tensor dst) {
+  note_written({mask, dst});
   constexpr const char* kOp = "dropout_forward";
   require_f32(kOp, {src, mask, dst});
   if (mask.size() != src.size() || dst.size() != src.size())
@@ -74,6 +75,7 @@ void OneDnnBackend::dropout_forward(DropoutParams p, Tensor src, Tensor mask, Te
 }
 
 void OneDnnBackend::dropout_backward(Tensor ddst, Tensor mask, Tensor dsrc) {
+  note_written({dsrc});
   constexpr const char* kOp = "dropout_backward";
   require_f32(kOp, {ddst, mask, dsrc});
   if (mask.size() != ddst.size() || dsrc.size() != ddst.size())
@@ -91,6 +93,7 @@ void OneDnnBackend::dropout_backward(Tensor ddst, Tensor mask, Tensor dsrc) {
 // fixed at compile time), then the chunk sums in chunk order: the norm is the same for every
 // thread count and run. norm_partials_ grows to the largest arena once, then is reused.
 void OneDnnBackend::clip_grad_norm(Tensor grads, double max_norm, Tensor metrics) {
+  note_written({grads, metrics});
   constexpr const char* kOp = "clip_grad_norm";
   double* m = metrics_accumulator::values(kOp, metrics);
   require_f32(kOp, {grads});
