@@ -15,7 +15,7 @@
 namespace nnrun {
 using onednn::fail;
 using onednn::kParallelGrain;
-using onednn::parallel_chunks;
+using onednn::parallel_even;
 
 namespace {
 
@@ -106,7 +106,7 @@ void OneDnnBackend::gather_rows(Tensor src, Tensor index, Tensor dst) {
   const std::int64_t rows_per_chunk = static_cast<std::int64_t>(
       kParallelGrain * sizeof(float) / std::max<std::size_t>(row_bytes, 1));
   std::uint16_t* rows16 = round_rows ? bf16_inputs_.make(dst.data, dst.size()) : nullptr;
-  parallel_chunks(dst.rows, rows_per_chunk, [&](std::int64_t begin, std::int64_t end) {
+  parallel_even(dst.rows, rows_per_chunk, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
       std::memcpy(to + i * row_bytes, from + static_cast<std::size_t>(idx[i]) * row_bytes,
                   row_bytes);

@@ -13,7 +13,8 @@ using metrics_accumulator::blocks_update;
 using onednn::fail;
 using onednn::FlushDenormals;
 using onednn::kParallelGrain;
-using onednn::parallel_chunks;
+using onednn::kVectorAlign;
+using onednn::parallel_even;
 using onednn::require_f32;
 
 namespace {
@@ -102,33 +103,36 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
 
   // One loop per variant keeps the branches out of the vector body.
   if (!momentum) {
-    parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
-      const FlushDenormals ftz;
-      NNRUN_OMP("omp simd")
-      for (std::int64_t i = begin; i < end; ++i) w[i] -= lr * (g[i] + wd * w[i]);
-      if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
-    });
+    parallel_even(params.size(), kParallelGrain, kVectorAlign,
+                  [=](std::int64_t begin, std::int64_t end) {
+                    const FlushDenormals ftz;
+                    NNRUN_OMP("omp simd")
+                    for (std::int64_t i = begin; i < end; ++i) w[i] -= lr * (g[i] + wd * w[i]);
+                    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
+                  });
   } else if (!p.nesterov) {
-    parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
-      const FlushDenormals ftz;
-      NNRUN_OMP("omp simd")
-      for (std::int64_t i = begin; i < end; ++i) {
-        v[i] = mu * v[i] + (g[i] + wd * w[i]);
-        w[i] -= lr * v[i];
-      }
-      if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
-    });
+    parallel_even(params.size(), kParallelGrain, kVectorAlign,
+                  [=](std::int64_t begin, std::int64_t end) {
+                    const FlushDenormals ftz;
+                    NNRUN_OMP("omp simd")
+                    for (std::int64_t i = begin; i < end; ++i) {
+                      v[i] = mu * v[i] + (g[i] + wd * w[i]);
+                      w[i] -= lr * v[i];
+                    }
+                    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
+                  });
   } else {
-    parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
-      const FlushDenormals ftz;
-      NNRUN_OMP("omp simd")
-      for (std::int64_t i = begin; i < end; ++i) {
-        const float d = g[i] + wd * w[i];
-        v[i] = mu * v[i] + d;
-        w[i] -= lr * (d + mu * v[i]);
-      }
-      if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
-    });
+    parallel_even(params.size(), kParallelGrain, kVectorAlign,
+                  [=](std::int64_t begin, std::int64_t end) {
+                    const FlushDenormals ftz;
+                    NNRUN_OMP("omp simd")
+                    for (std::int64_t i = begin; i < end; ++i) {
+                      const float d = g[i] + wd * w[i];
+                      v[i] = mu * v[i] + d;
+                      w[i] -= lr * (d + mu * v[i]);
+                    }
+                    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
+                  });
   }
   bf16_weight_copy_.end_update();
 }
@@ -164,11 +168,12 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
   float* mm = static_cast<float*>(m.data);
   float* vv = static_cast<float*>(v.data);
   std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
-  parallel_chunks(params.size(), kParallelGrain, [=, &c](std::int64_t begin, std::int64_t end) {
-    const FlushDenormals ftz;
-    adam_range(c, w, g, mm, vv, begin, end);
-    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
-  });
+  parallel_even(params.size(), kParallelGrain, kVectorAlign,
+                [=, &c](std::int64_t begin, std::int64_t end) {
+                  const FlushDenormals ftz;
+                  adam_range(c, w, g, mm, vv, begin, end);
+                  if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
+                });
   bf16_weight_copy_.end_update();
 }
 
@@ -201,11 +206,12 @@ void OneDnnBackend::rmsprop_step(const RmspropParams& p, Tensor params, Tensor g
                            ? (momentum ? rmsprop_range<true, true> : rmsprop_range<true, false>)
                            : (momentum ? rmsprop_range<false, true> : rmsprop_range<false, false>);
   std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
-  parallel_chunks(params.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
-    const FlushDenormals ftz;
-    variant(c, w, g, sq, buf, ga, begin, end);
-    if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
-  });
+  parallel_even(params.size(), kParallelGrain, kVectorAlign,
+                [=](std::int64_t begin, std::int64_t end) {
+                  const FlushDenormals ftz;
+                  variant(c, w, g, sq, buf, ga, begin, end);
+                  if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
+                });
   bf16_weight_copy_.end_update();
 }
 

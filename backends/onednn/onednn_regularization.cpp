@@ -12,7 +12,9 @@
 namespace nnrun {
 using onednn::fail;
 using onednn::kParallelGrain;
+using onednn::kVectorAlign;
 using onednn::parallel_chunks;
+using onednn::parallel_even;
 using onednn::require_f32;
 
 namespace {
@@ -83,10 +85,11 @@ void OneDnnBackend::dropout_backward(Tensor ddst, Tensor mask, Tensor dsrc) {
   const float* dy = static_cast<const float*>(ddst.data);  // may alias dsrc
   const float* __restrict keep = static_cast<const float*>(mask.data);
   float* dx = static_cast<float*>(dsrc.data);
-  parallel_chunks(ddst.size(), kParallelGrain, [=](std::int64_t begin, std::int64_t end) {
-    NNRUN_OMP("omp simd")
-    for (std::int64_t i = begin; i < end; ++i) dx[i] = dy[i] * keep[i];
-  });
+  parallel_even(ddst.size(), kParallelGrain, kVectorAlign,
+                [=](std::int64_t begin, std::int64_t end) {
+                  NNRUN_OMP("omp simd")
+                  for (std::int64_t i = begin; i < end; ++i) dx[i] = dy[i] * keep[i];
+                });
 }
 
 // Sums of squares per fixed chunk of kParallelGrain elements (in double, in a vector order

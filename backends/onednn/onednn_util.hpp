@@ -75,6 +75,8 @@ inline int max_threads() {
 
 // Below this many elements a parallel region costs more than it saves.
 constexpr std::int64_t kParallelGrain = std::int64_t{1} << 15;
+// Elements in a 64-byte cache line of floats: where parallel_even may split f32 arrays.
+constexpr std::int64_t kVectorAlign = 16;
 
 // "7x5 f32"
 inline std::string shape(const Tensor& t) {
@@ -114,6 +116,32 @@ void parallel_chunks(std::int64_t n, std::int64_t grain, Fn&& fn) {
   NNRUN_OMP("omp parallel for schedule(static)")
   for (std::int64_t chunk = 0; chunk < chunks; ++chunk)
     fn(chunk * grain, std::min(n, (chunk + 1) * grain));
+}
+
+// Calls fn(begin, end) over [0, n) in pieces of at most `grain` items, with the work split
+// evenly between the threads: each thread takes one contiguous part, starting at a multiple
+// of `align`, in pieces. Fixed chunks (parallel_chunks) split unevenly when they are few:
+// a 128-row batch of 784 floats is 4 chunks of 41 rows, 82 rows for one thread and 46 for
+// the other; the 235k parameters of the Fashion-MNIST MLP 8 chunks, 56 % for one thread.
+// For element-wise work only, where the pieces' bounds cannot change a result (a sum over
+// chunks needs parallel_chunks' fixed bounds).
+template <typename Fn>
+void parallel_even(std::int64_t n, std::int64_t grain, std::int64_t align, Fn&& fn) {
+  grain = std::max<std::int64_t>(grain, 1);
+  align = std::max<std::int64_t>(align, 1);
+  const auto in_pieces = [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t piece = begin; piece < end; piece += grain)
+      fn(piece, std::min(end, piece + grain));
+  };
+  const std::int64_t parts = std::min<std::int64_t>(max_threads(), (n + grain - 1) / grain);
+  if (parts <= 1) {
+    if (n > 0) in_pieces(0, n);
+    return;
+  }
+  const std::int64_t part = ((n + parts - 1) / parts + align - 1) / align * align;
+  NNRUN_OMP("omp parallel for schedule(static) num_threads(parts)")
+  for (std::int64_t k = 0; k < parts; ++k)
+    in_pieces(std::min(n, k * part), std::min(n, (k + 1) * part));
 }
 
 }  // namespace nnrun::onednn
