@@ -58,6 +58,8 @@ void print_text(const CheckpointInspection& r) {
     << "input width  " << c.input_width << "\n"
     << "features     " << name_list(c.feature_names) << "\n"
     << "classes      " << name_list(c.class_names) << "\n"
+    << (c.label_column.empty() ? "" : "label column " + c.label_column + "\n")
+    << (c.data_fingerprint.empty() ? "" : "data         " + c.data_fingerprint + "\n")
     << "history      " << c.history.size() << " epochs\n\n";
   if (r.config_error.empty())
     o << "layers (from the stored config):\n"
@@ -104,7 +106,10 @@ void print_json(const CheckpointInspection& r) {
   for (const std::string& n : c.feature_names) j.value(n);
   j.end_array().key("class_names").begin_array();
   for (const std::string& n : c.class_names) j.value(n);
-  j.end_array().key("layers").begin_array();
+  j.end_array();
+  if (!c.label_column.empty()) j.field("label_column", c.label_column);
+  if (!c.data_fingerprint.empty()) j.field("data_fingerprint", c.data_fingerprint);
+  j.key("layers").begin_array();
   for (const LayerRow& l : r.layers)
     j.begin_object()
         .field("layer", l.kind)
