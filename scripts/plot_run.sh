@@ -50,6 +50,10 @@ have_gnuplot || exit 1
 has_finite() {
   awk -F, -v c="$1" 'NR > 1 && tolower($c) !~ /nan|inf/ { found = 1 } END { exit !found }' "$metrics"
 }
+# finite_number TEXT: true when TEXT is a finite number (metrics.csv writes nan and inf).
+finite_number() {
+  awk -v x="$1" 'BEGIN { exit !(x ~ /^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$/) }'
+}
 has_finite 2 || has_finite 4 ||
   nnrun_die "$metrics: no epoch has a finite loss (the run diverged at once; see its summary.json): nothing to plot" 1
 
@@ -121,11 +125,11 @@ trap 'rm -f "$gp"' EXIT
     plots+=", \\
   NaN with lines lw 1.5 lc rgb '#7f7f7f' title \"$(esc "stopped: epoch $epochs_run")\""
     if [[ -n "$best_line" ]]; then
-      bt=$(cut -d, -f"$col_train" <<<"$best_line")
-      bv=$(cut -d, -f"$col_val" <<<"$best_line")
-      plots+=", \\
-  '+' using ($best_epoch):($bv) every ::0::0 with points pt 6 ps 2 lw 2 lc rgb '#2ca02c' notitle, \\
-  '+' using ($best_epoch):($bt) every ::0::0 with points pt 6 ps 2 lw 2 lc rgb '#2ca02c' notitle"
+      for value in "$(cut -d, -f"$col_val" <<<"$best_line")" "$(cut -d, -f"$col_train" <<<"$best_line")"; do
+        finite_number "$value" || continue  # a nan or inf mark would fail the plot
+        plots+=", \\
+  '+' using ($best_epoch):($value) every ::0::0 with points pt 6 ps 2 lw 2 lc rgb '#2ca02c' notitle"
+      done
     fi
     echo "plot $plots"
   done

@@ -144,4 +144,6 @@ TEST_CASE("train under a file size limit exits 1 naming the checkpoint and keeps
   CHECK_MESSAGE(summary.find("\"status\": \"failed\"") != std::string::npos, summary);
   CHECK_MESSAGE(summary.find("File too large") != std::string::npos, summary);
   CHECK(json_value(summary, "epochs_run") >= 3);
+  // Its best is best.ckpt's, not an epoch whose save failed.
+  CHECK(json_value(summary, "best_epoch") == load_checkpoint(run_dir + "/best.ckpt").epoch);
 }

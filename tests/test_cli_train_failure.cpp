@@ -59,3 +59,21 @@ TEST_CASE("train: a resumed run that fails leaves its own failed summary") {
   CHECK_MESSAGE(summary.find("epoch-3.ckpt") != std::string::npos, summary);
   CHECK(json_value(summary, "epochs_run") == 3);
 }
+
+TEST_CASE("train: a resume that fails before its first epoch keeps metrics.csv and says failed") {
+  TempDir dir("resume-early-failure");
+  const std::string run = dir.file("run");
+  const std::string config = source_path("configs/iris.yaml");
+  REQUIRE(run_nnrun("train " + config + " -q --epochs 3 --run-dir " + run).exit_code == 0);
+  const std::string metrics = read_file(run + "/metrics.csv");
+  // config.yaml cannot be replaced (a folder is in its way): the resume fails at once.
+  std::filesystem::remove(run + "/config.yaml");
+  std::filesystem::create_directories(run + "/config.yaml/in-the-way");
+  const CommandResult r =
+      run_nnrun("train " + config + " -q --epochs 5 --resume " + run + "/last.ckpt");
+  CHECK(r.exit_code == 1);
+  const std::string summary = read_file(run + "/summary.json");
+  CHECK_MESSAGE(summary.find("\"status\": \"failed\"") != std::string::npos, summary);
+  CHECK(json_value(summary, "epochs_run") == 3);
+  CHECK(read_file(run + "/metrics.csv") == metrics);
+}

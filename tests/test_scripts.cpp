@@ -260,9 +260,11 @@ TEST_CASE("plot_run script on runs that diverged: leaves out curves with no fini
   CHECK_MESSAGE(at_once.output.find("no epoch has a finite loss") != std::string::npos,
                 at_once.output);
   CHECK_MESSAGE(at_once.output.find("undefined") == std::string::npos, at_once.output);
-  // Validation never finite, training finite: the training curves alone.
+  // Validation never finite, training finite: the training curves alone, and the best
+  // epoch (by train_loss) marked where its value is finite only.
   dir.write("no-val/metrics.csv",
             header + "1,0.9,0.5,nan,nan,0.1,0.01\n2,0.7,0.4,inf,nan,0.1,0.01\n");
+  dir.write("no-val/summary.json", "{\n  \"best_epoch\": 2,\n  \"monitor\": \"train_loss\"\n}\n");
   const CommandResult no_val = run_shell(script("plot_run.sh", q(dir.file("no-val"))));
   CHECK_MESSAGE(no_val.exit_code == 0, no_val.output);
   CHECK(is_png(dir.file("no-val/learning_curves.png")));

@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/model/loss.hpp"
 #include "core/names.hpp"
+#include "core/train/data_fingerprint.hpp"
 #include "core/train/data_pipeline.hpp"
 #include "core/train/device_dataset.hpp"
 #include "core/train/evaluate.hpp"
@@ -77,27 +78,39 @@ std::int64_t output_width(const Checkpoint& checkpoint) {
 // own are read alone, against the model's inputs, so the training file need not exist; the
 // training set and a validation split come from the training file, as in training. With
 // --config, the file's training source is checked against the model's inputs first.
+// When the run's own training or validation set read again is not what the run used, its
+// logged metrics will not be reproduced: say so.
+void note_changed_data(const std::string& split, const std::string& trained_on,
+                       const std::string& now) {
+  const std::string then = fingerprint_part(trained_on, split == "train" ? 0 : 1);
+  if (then.empty() || now.empty() || then == now) return;
+  std::cerr << "note: the " << (split == "train" ? "training" : "validation")
+            << " data changed since the checkpoint was written (fingerprint " << then << ", now "
+            << now << "): these metrics will differ from the run's\n";
+}
+
 Dataset evaluation_set(const Config& config, const std::string& split, const EvalRequest& request,
                        const Normalizer& normalizer, const ModelInputs& model,
                        const std::string& trained_on) {
   // A classification checkpoint without class names can only be aligned with its training set.
   const bool known_model = task_of(config.loss) == Task::regression || !model.class_names.empty();
-  if (request.config_path.empty() && known_model) {
+  const bool own_run = request.config_path.empty();
+  if (own_run && known_model) {
     if (split == "test")
       return prepare_evaluation_source(config, "data.test", *config.data.test, normalizer, model);
-    if (split == "val" && config.data.validation.source)
-      return prepare_evaluation_source(config, "data.validation", *config.data.validation.source,
-                                       normalizer, model);
+    if (split == "val" && config.data.validation.source) {
+      std::string now;
+      Dataset validation =
+          prepare_evaluation_source(config, "data.validation", *config.data.validation.source,
+                                    normalizer, model, request.data.empty() ? &now : nullptr);
+      note_changed_data(split, trained_on, now);
+      return validation;
+    }
   }
-  PreparedData data =
-      prepare_data(config, normalizer, request.config_path.empty() ? nullptr : &model);
-  // The run's own training or validation set, read again: say when it is not what the run
-  // trained on, as its logged metrics will not be reproduced.
-  if (request.config_path.empty() && !trained_on.empty() && trained_on != data.fingerprint &&
-      split != "test")
-    std::cerr << "note: the training data changed since the checkpoint was written (fingerprint "
-              << trained_on << ", now " << data.fingerprint
-              << "): these metrics will differ from the run's\n";
+  PreparedData data = prepare_data(config, normalizer, own_run ? nullptr : &model);
+  if (own_run && request.data.empty() && split != "test")
+    note_changed_data(split, trained_on,
+                      fingerprint_part(data.fingerprint, split == "train" ? 0 : 1));
   if (split == "val") return std::move(data.validation);
   if (split == "train") return std::move(data.train);
   return std::move(*data.test);

@@ -135,7 +135,7 @@ void write_classification_report(JsonWriter& json, const ClassificationReport& r
       .field("precision", report.macro_precision)
       .field("recall", report.macro_recall)
       .field("f1", report.macro_f1)
-      .field("classes", static_cast<long long>(report.macro_classes))
+      .field("classes_averaged", static_cast<long long>(report.macro_classes))
       .end_object();
   json.key("confusion").begin_object().key("classes").begin_array();
   for (const ClassScores& s : report.per_class) json.value(s.name);

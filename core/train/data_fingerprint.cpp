@@ -43,13 +43,21 @@ uLong crc_dataset(uLong crc, const Dataset& d) {
 
 }  // namespace
 
-std::string data_fingerprint(const Dataset& train, const Dataset& validation) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  crc = crc_dataset(crc, train);
-  crc = crc_dataset(crc, validation);
+std::string dataset_fingerprint(const Dataset& data) {
+  const uLong crc = crc_dataset(crc32(0L, Z_NULL, 0), data);
   char text[24];
   std::snprintf(text, sizeof text, "crc32:%08lx", static_cast<unsigned long>(crc));
   return text;
+}
+
+std::string data_fingerprint(const Dataset& train, const Dataset& validation) {
+  return dataset_fingerprint(train) + " " + dataset_fingerprint(validation);
+}
+
+std::string fingerprint_part(const std::string& fingerprint, int part) {
+  const std::size_t space = fingerprint.find(' ');
+  if (space == std::string::npos) return {};
+  return part == 0 ? fingerprint.substr(0, space) : fingerprint.substr(space + 1);
 }
 
 }  // namespace nnrun

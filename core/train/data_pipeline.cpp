@@ -114,7 +114,7 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
 
 Dataset prepare_evaluation_source(const Config& config, const std::string& key,
                                   const DataSource& source, const Normalizer& stored,
-                                  const ModelInputs& model) {
+                                  const ModelInputs& model, std::string* fingerprint) {
   Dataset reference;  // the training set as far as the model knows it
   reference.task = task_of(config.loss);
   reference.feature_names = model.feature_names;
@@ -126,6 +126,7 @@ Dataset prepare_evaluation_source(const Config& config, const std::string& key,
   Dataset data = load_source(config, source, key, reference.num_classes(), reference.label_name);
   name_classes_by_value(config, key, data);
   align_with_training_set(config, key, source, reference, data);
+  if (fingerprint) *fingerprint = dataset_fingerprint(data);
   stored.apply(data);
   return data;
 }

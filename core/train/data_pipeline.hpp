@@ -42,8 +42,9 @@ PreparedData prepare_data(const Config& config, const std::optional<Normalizer>&
 // training aligned it with the training set (columns and classes by name), then normalized
 // with the stored statistics. The training file is not read, so a checkpoint still
 // evaluates new data after its training data is gone. `key` names the source in messages.
+// `fingerprint`, when given, receives the set's dataset_fingerprint (before normalization).
 Dataset prepare_evaluation_source(const Config& config, const std::string& key,
                                   const DataSource& source, const Normalizer& stored,
-                                  const ModelInputs& model);
+                                  const ModelInputs& model, std::string* fingerprint = nullptr);
 
 }  // namespace nnrun

@@ -20,27 +20,33 @@ std::string format_metric(double value) {
   return buf;
 }
 
+// The header and earlier rows are written atomically: a resume that fails while writing
+// them (a full disk) leaves the earlier metrics.csv whole, not cut off mid-row.
 MetricsCsv::MetricsCsv(const std::string& path, const std::vector<EpochRecord>& rows)
     : path_(path) {
-  file_ = std::fopen(path.c_str(), "w");
-  if (!file_) throw RuntimeFailure(path + ": cannot create: " + std::strerror(errno));
-  std::fprintf(file_, "%s\n", kHeader);
-  std::fflush(file_);
-  for (const EpochRecord& r : rows) append(r);
+  std::string text = std::string(kHeader) + "\n";
+  for (const EpochRecord& r : rows) text += row_text(r);
+  write_file_atomically(path, text);
+  file_ = std::fopen(path.c_str(), "a");
+  if (!file_) throw RuntimeFailure(path + ": cannot open: " + std::strerror(errno));
 }
 
 MetricsCsv::~MetricsCsv() {
   if (file_) std::fclose(file_);
 }
 
-void MetricsCsv::append(const EpochRecord& r) {
-  char lr[32], seconds[32];
+std::string MetricsCsv::row_text(const EpochRecord& r) {
+  char lr[32], seconds[32], line[256];
   std::snprintf(lr, sizeof lr, "%.8g", r.lr);  // as many digits as the losses
   std::snprintf(seconds, sizeof seconds, "%.4f", r.seconds);
-  const int n = std::fprintf(
-      file_, "%lld,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(r.epoch),
-      format_metric(r.train.loss).c_str(), format_metric(r.train.error).c_str(),
-      format_metric(r.val.loss).c_str(), format_metric(r.val.error).c_str(), lr, seconds);
+  std::snprintf(line, sizeof line, "%lld,%s,%s,%s,%s,%s,%s\n", static_cast<long long>(r.epoch),
+                format_metric(r.train.loss).c_str(), format_metric(r.train.error).c_str(),
+                format_metric(r.val.loss).c_str(), format_metric(r.val.error).c_str(), lr, seconds);
+  return line;
+}
+
+void MetricsCsv::append(const EpochRecord& r) {
+  const int n = std::fputs(row_text(r).c_str(), file_);
   if (n < 0 || std::fflush(file_) != 0)
     throw RuntimeFailure(path_ + ": write failed: " + std::strerror(errno));
 }

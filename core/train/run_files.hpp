@@ -22,6 +22,7 @@ class MetricsCsv {
   MetricsCsv(const MetricsCsv&) = delete;
   MetricsCsv& operator=(const MetricsCsv&) = delete;
   void append(const EpochRecord& record);
+  static std::string row_text(const EpochRecord& record);  // one line, with its '\n'
 
   static constexpr const char* kHeader =
       "epoch,train_loss,train_error,val_loss,val_error,lr,seconds";

@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "core/train/compatibility.hpp"
+#include "core/train/data_fingerprint.hpp"
 #include "core/train/early_stopping.hpp"
 #include "core/train/epoch_printer.hpp"
 #include "core/train/interrupt.hpp"
@@ -78,12 +80,17 @@ TrainSummary Trainer::run() {
   check_model_fits_data(config_, data_.train);
   // Edited or replaced data would quietly continue another run under this one's name.
   if (resume_ && !resume_->data_fingerprint.empty() &&
-      resume_->data_fingerprint != data_.fingerprint)
+      resume_->data_fingerprint != data_.fingerprint) {
+    const bool train_changed =
+        fingerprint_part(resume_->data_fingerprint, 0) != fingerprint_part(data_.fingerprint, 0);
+    const bool own_validation = config_.data.validation.source.has_value();
     throw config_.error_at(
-        "data.train", "the training or validation data differ from what " + resume_path_ +
-                          " was trained on (fingerprint " + resume_->data_fingerprint + ", now " +
-                          data_.fingerprint +
-                          "): resuming would not continue the same run; start a new run instead");
+        train_changed || !own_validation ? "data.train" : "data.validation",
+        std::string(train_changed ? "the training" : "the validation") + " data differ from what " +
+            resume_path_ + " was trained on (fingerprints " + resume_->data_fingerprint + ", now " +
+            data_.fingerprint +
+            "): resuming would not continue the same run; start a new run instead");
+  }
 
   // A run that early stopping already ended stays ended: resuming it would train one more
   // epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
@@ -125,12 +132,18 @@ TrainSummary Trainer::run() {
   const DiscardedFiles discarded =
       resume_ ? set_aside_discarded_continuation(run_dir, resume_->epoch, resume_path_)
               : DiscardedFiles{};
+  // From here on a failure leaves a summary that says so (write_failure_summary).
+  TrainSummary& summary = summary_;
+  summary = TrainSummary{};
+  summary.best_value = std::numeric_limits<double>::quiet_NaN();  // none yet: null in JSON
   if (resume_) {
+    summary.epochs_run = resume_->epoch;
     // The run goes on: the earlier process's summary no longer describes it, and a resumed
     // run that then fails must not leave one that says "finished". Rewritten at the end.
     std::error_code ignored;
     fs::remove(fs::path(run_dir) / "summary.json", ignored);
   }
+  summary_started_ = true;
   auto in_run = [&](const std::string& file) { return (fs::path(run_dir) / file).string(); };
   log_.attach_file(in_run("train.log"), /*append=*/resume_ != nullptr);
   // Also on resume: the run goes on under this config (training.epochs, threads and backend
@@ -235,16 +248,16 @@ TrainSummary Trainer::run() {
   std::vector<double> best_parameters;  // restore_best: the stopper's best epoch
   std::int64_t best_parameters_epoch = 0;
   bool restored_from_file = false;
-  TrainSummary& summary = summary_;
-  summary = TrainSummary{};
-  summary_started_ = true;
   summary.monitor = best_tracker.metric();
   summary.stop_reason =
       config_.training.epochs == 1
           ? std::string("completed its 1 epoch")
           : "completed all " + std::to_string(config_.training.epochs) + " epochs";
-  if (best_tracker.best_epoch() > 0)
+  if (best_tracker.best_epoch() > 0) {
     summary.best = history.at(static_cast<std::size_t>(best_tracker.best_epoch() - 1));
+    summary.best_epoch = best_tracker.best_epoch();
+    summary.best_value = best_tracker.best();
+  }
   if (!history.empty()) summary.last = history.back();
 
   // Everything a checkpoint of the current moment needs.
@@ -321,8 +334,11 @@ TrainSummary Trainer::run() {
     // Checkpoints first, then the console line: a line marked "best" is always on disk.
     const std::string status = decision.stop ? "finished" : "running";
     if (is_best) {
-      summary.best = record;
+      // The summary's best follows best.ckpt: a save that fails leaves both at the earlier one.
       if (ck.save_best) save_checkpoint(in_run("best.ckpt"), snapshot(record, status));
+      summary.best = record;
+      summary.best_epoch = best_tracker.best_epoch();
+      summary.best_value = best_tracker.best();
       best_on_disk = true;
     }
     if (ck.save_last && (decision.stop || epoch == config_.training.epochs ||
