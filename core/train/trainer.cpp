@@ -79,7 +79,8 @@ TrainSummary Trainer::run() {
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
   // Edited or replaced data would quietly continue another run under this one's name.
-  if (resume_ && !resume_->data_fingerprint.empty() &&
+  // (A fingerprint of another form than "train validation" is not compared.)
+  if (resume_ && !fingerprint_part(resume_->data_fingerprint, 1).empty() &&
       resume_->data_fingerprint != data_.fingerprint) {
     const bool train_changed =
         fingerprint_part(resume_->data_fingerprint, 0) != fingerprint_part(data_.fingerprint, 0);
