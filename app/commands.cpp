@@ -51,6 +51,7 @@ int run_train(const TrainOptions& options) {
     normalizer = stored_normalizer(*resume, config.data.normalize, options.resume);
   }
   PreparedData data = prepare_data(config, normalizer);
+  if (resume) check_resume_data(config, *resume, options.resume, data.fingerprint);
   check_model_fits_data(config, data.train);
   check_model_size(config, data.train.features.cols);
   auto backend = make_backend(backend_options(config));

@@ -7,6 +7,7 @@
 
 #include "core/config/config_loader.hpp"
 #include "core/errors.hpp"
+#include "core/train/data_fingerprint.hpp"
 
 namespace nnrun {
 namespace {
@@ -53,6 +54,19 @@ void check_run_directory(const Config& given, const std::string& path) {
 std::string resume_run_directory(const std::string& path) {
   const std::string folder = std::filesystem::path(path).parent_path().lexically_normal().string();
   return folder.empty() ? "." : folder;
+}
+
+void check_resume_data(const Config& given, const Checkpoint& checkpoint, const std::string& path,
+                       const std::string& fingerprint) {
+  const std::string& stored = checkpoint.data_fingerprint;
+  // (A fingerprint of another form than "train validation" is not compared.)
+  if (fingerprint_part(stored, 1).empty() || stored == fingerprint) return;
+  const bool train_changed = fingerprint_part(stored, 0) != fingerprint_part(fingerprint, 0);
+  throw given.error_at(
+      train_changed || !given.data.validation.source ? "data.train" : "data.validation",
+      std::string(train_changed ? "the training" : "the validation") + " data differ from what " +
+          path + " was trained on (fingerprints " + stored + ", now " + fingerprint +
+          "): resuming would not continue the same run; start a new run instead");
 }
 
 void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,

@@ -17,6 +17,12 @@ namespace nnrun {
 void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
                              const std::string& path);
 
+// Throws a ConfigError at data.train or data.validation when the data prepared for the resume
+// (its data_fingerprint) differ from what the checkpoint was trained on: edited or replaced
+// data would quietly continue another run under this one's name.
+void check_resume_data(const Config& given, const Checkpoint& checkpoint, const std::string& path,
+                       const std::string& fingerprint);
+
 // The folder a run resumed from the checkpoint at `path` continues in: the checkpoint's own.
 std::string resume_run_directory(const std::string& path);
 

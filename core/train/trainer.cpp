@@ -10,7 +10,6 @@
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "core/train/compatibility.hpp"
-#include "core/train/data_fingerprint.hpp"
 #include "core/train/early_stopping.hpp"
 #include "core/train/epoch_printer.hpp"
 #include "core/train/interrupt.hpp"
@@ -78,20 +77,6 @@ TrainSummary Trainer::run() {
   const auto started = started_;
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
-  // Edited or replaced data would quietly continue another run under this one's name.
-  // (A fingerprint of another form than "train validation" is not compared.)
-  if (resume_ && !fingerprint_part(resume_->data_fingerprint, 1).empty() &&
-      resume_->data_fingerprint != data_.fingerprint) {
-    const bool train_changed =
-        fingerprint_part(resume_->data_fingerprint, 0) != fingerprint_part(data_.fingerprint, 0);
-    const bool own_validation = config_.data.validation.source.has_value();
-    throw config_.error_at(
-        train_changed || !own_validation ? "data.train" : "data.validation",
-        std::string(train_changed ? "the training" : "the validation") + " data differ from what " +
-            resume_path_ + " was trained on (fingerprints " + resume_->data_fingerprint + ", now " +
-            data_.fingerprint +
-            "): resuming would not continue the same run; start a new run instead");
-  }
 
   // A run that early stopping already ended stays ended: resuming it would train one more
   // epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
