@@ -6,6 +6,7 @@
 // its final model is the last epoch's instead of ending silently unlike an uninterrupted run.
 #include <doctest/doctest.h>
 
+#include "core/checkpoint/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
 
 using namespace nnrun::testing;
@@ -72,4 +73,24 @@ TEST_CASE("a diverged run's last.ckpt is its latest finite state marked diverged
   const CommandResult resume = run_nnrun("train " + config + " -q --resume " + run + "/last.ckpt");
   CHECK(resume.exit_code == 2);
   CHECK(resume.output.find("resuming would diverge again") != std::string::npos);
+}
+
+TEST_CASE("resume: summary.json's epoch_seconds counts the epochs of every process") {
+  TempDir dir("resume-epoch-seconds");
+  const std::string run = dir.file("run");
+  const std::string config = source_path("configs/iris.yaml") + " -q --set early_stopping=null";
+  REQUIRE(run_nnrun("train " + config + " --epochs 30 --run-dir " + run).exit_code == 0);
+  REQUIRE(run_nnrun("train " + config + " --epochs 60 --resume " + run + "/last.ckpt").exit_code ==
+          0);
+  // last.ckpt's history holds every epoch's seconds exactly (17 digits), both processes'.
+  const nnrun::Checkpoint last = nnrun::load_checkpoint(run + "/last.ckpt");
+  REQUIRE(last.history.size() == 60);
+  double first = 0, all = 0;
+  for (std::size_t e = 0; e < last.history.size(); ++e) {
+    all += last.history[e][6];
+    if (e < 30) first += last.history[e][6];
+  }
+  REQUIRE(first > 0);
+  const double reported = json_value(read_file(run + "/summary.json"), "epoch_seconds");
+  CHECK(reported == doctest::Approx(all).epsilon(1e-9));
 }

@@ -89,6 +89,7 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   j.end_object();
   j.field("diverged", s.diverged);
   j.field("wall_seconds", s.wall_seconds);
+  j.field("epoch_seconds", s.epoch_seconds);
   j.field("backend", f.backend);
   j.field("backend_description", f.backend_description);
   j.field("precision", f.precision);

@@ -245,6 +245,7 @@ TrainSummary Trainer::run() {
     summary.best_value = best_tracker.best();
   }
   if (!history.empty()) summary.last = history.back();
+  for (const EpochRecord& r : history) summary.epoch_seconds += r.seconds;
 
   // Everything a checkpoint of the current moment needs.
   auto snapshot = [&](const EpochRecord& record, const std::string& status) {
@@ -297,6 +298,7 @@ TrainSummary Trainer::run() {
     summary.last = record;
     if (outcome.diverged) {
       csv.append(record);
+      summary.epoch_seconds += record.seconds;
       printer.print(record, false);
       summary.diverged = true;
       summary.stop_reason = "diverged: non-finite loss in epoch " + std::to_string(epoch) +
@@ -311,6 +313,7 @@ TrainSummary Trainer::run() {
       break;
     }
     history.push_back(record);
+    summary.epoch_seconds += record.seconds;
     csv.append(record);
     const bool is_best = best_tracker.update(metric_value(record, best_tracker.metric()), epoch);
     schedule.end_of_epoch(record);

@@ -26,8 +26,9 @@ struct TrainSummary {
   std::string stop_reason;
   std::string failure;  // the error that ended the run (an I/O failure), if one did
   bool diverged = false;
-  int interrupted_by = 0;  // the signal that stopped the run, 0 if none
-  double wall_seconds = 0;
+  int interrupted_by = 0;    // the signal that stopped the run, 0 if none
+  double wall_seconds = 0;   // this process, start to end
+  double epoch_seconds = 0;  // metrics.csv's seconds summed: every epoch of every process
   EpochRecord best;
   EpochRecord last;
   // The model training ends with (the best epoch's weights under restore_best), evaluated.
