@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/checkpoint/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
 
 using namespace nnrun::testing;
@@ -75,5 +76,10 @@ TEST_CASE("train: a resume that fails before its first epoch keeps metrics.csv a
   const std::string summary = read_file(run + "/summary.json");
   CHECK_MESSAGE(summary.find("\"status\": \"failed\"") != std::string::npos, summary);
   CHECK(json_value(summary, "epochs_run") == 3);
+  // The run so far, as the checkpoint has it: its best (best.ckpt's) and last epochs.
+  const nnrun::Checkpoint best = nnrun::load_checkpoint(run + "/best.ckpt");
+  CHECK(json_value(summary, "best_epoch") == best.epoch);
+  CHECK(json_value(summary, "epoch", summary.find("\"last\"")) == 3);
+  CHECK_MESSAGE(summary.find("\"monitor\": \"val_loss\"") != std::string::npos, summary);
   CHECK(read_file(run + "/metrics.csv") == metrics);
 }

@@ -111,3 +111,18 @@ TEST_CASE("checkpoint label_column is written when known and optional when read"
   CHECK(without.find("label_column") == std::string::npos);
   CHECK(parse_checkpoint(without, "mem").label_column.empty());
 }
+
+TEST_CASE("eval --data requires the label column that the training config named") {
+  TempDir dir("eval-label-named");
+  const std::string run = dir.file("run");
+  REQUIRE(run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + run)
+              .exit_code == 0);
+  // iris.yaml names `label: species`; a file whose label column is called otherwise (its last
+  // column an id) must not be read with that id as the label.
+  const std::string renamed = dir.write(
+      "renamed.csv",
+      "sepal_length,sepal_width,petal_length,petal_width,variety,id\n5.1,3.5,1.4,0.2,setosa,1\n");
+  const CommandResult r = run_nnrun("eval " + run + "/best.ckpt --data " + renamed);
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.output.find("no column 'species'") != std::string::npos, r.output);
+}

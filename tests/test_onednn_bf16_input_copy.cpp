@@ -131,3 +131,28 @@ TEST_CASE("onednn bf16: gather_rows rounds a batch that a layer took before and 
   bf16.fill_zero(batch);
   CHECK(layer.forward(batch) == fresh(zeros).forward);
 }
+
+TEST_CASE("onednn bf16: inputs met once, such as evaluation batches, are not kept") {
+  if (!OneDnnBackend::bf16_supported()) return;
+  OneDnnBackend bf16(0, MatmulPrecision::bf16);
+  Dense layer(bf16);
+  const std::int64_t batches = 40;
+  const std::vector<float> data = random_floats(batches * kBatch * kIn, 78);
+  DeviceBuffer table(bf16, batches * kBatch, kIn, DType::f32);
+  bf16.upload(table, data.data());
+  for (std::int64_t b = 0; b < batches; ++b) {  // as an evaluation slices its batches
+    CAPTURE(b);
+    const Tensor batch = table.tensor().row_range(b * kBatch, kBatch);
+    bf16.dense_forward(batch, layer.weights, layer.bias, layer.dst);
+    const std::vector<float> values(data.begin() + b * kBatch * kIn,
+                                    data.begin() + (b + 1) * kBatch * kIn);
+    CHECK(read<float>(bf16, layer.dst) == fresh(values).forward);
+  }
+  CHECK(bf16.bf16_input_copies() == 0);
+  // A buffer that comes back (a layer's input, step after step) is kept from its second use.
+  DeviceBuffer src(bf16, kBatch, kIn, DType::f32);
+  bf16.upload(src, data.data());
+  layer.forward(src);
+  layer.forward(src);
+  CHECK(bf16.bf16_input_copies() == 1);
+}

@@ -3,6 +3,7 @@
 // Dense products run in f32, or in bf16 (MatmulPrecision::bf16) with f32 everywhere else.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -90,6 +91,8 @@ class OneDnnBackend final : public Backend {
   // How many oneDNN primitives have been built: one per (op, shape, activation), so tests
   // can check that repeated calls reuse them and a ragged last batch adds one entry.
   std::size_t primitives_created() const;
+  // How many bf16 copies of layer inputs are kept (for tests).
+  std::size_t bf16_input_copies() const { return bf16_inputs_.kept(); }
 
  private:
   // What softmax_cross_entropy keeps per row between its passes. Rows are processed in
@@ -181,6 +184,10 @@ class OneDnnBackend final : public Backend {
     bool any() const { return valid_count_ > 0; }
     // Whether src[0, elements) had a copy before, valid or not.
     bool has_slot(const void* src, std::int64_t elements) const;
+    // Whether src[0, elements) was met before (and notes it): a source met once, such as
+    // one of the batches an evaluation slices from a data set, is not worth a kept copy.
+    bool seen_before(const void* src, std::int64_t elements);
+    std::size_t kept() const { return entries_.size(); }
 
    private:
     struct Entry {
@@ -193,6 +200,8 @@ class OneDnnBackend final : public Backend {
     std::vector<Entry> entries_;
     std::size_t next_evicted_ = 0;
     std::size_t valid_count_ = 0;
+    std::array<std::pair<const void*, std::int64_t>, kMaxEntries> seen_{};
+    std::size_t next_seen_ = 0;
   };
   // Drops the bf16 input copies that the outputs of an op overlap (call before writing).
   void note_written(std::initializer_list<Tensor> outputs) {
@@ -207,7 +216,7 @@ class OneDnnBackend final : public Backend {
   Bf16WeightCopy bf16_weight_copy_;
   Bf16InputCopies bf16_inputs_;
   std::unique_ptr<onednn::PrimitiveCache> cache_;
-  Bf16Scratch bf16_weights_, bf16_ddst_;  // operands of one product, when not kept above
+  Bf16Scratch bf16_src_, bf16_weights_, bf16_ddst_;  // one product's, when not kept above
   // Grown to the largest batch seen, then reused: no allocation in a steady-state step.
   std::vector<SoftmaxRow> softmax_rows_;
   std::vector<float> softmax_scratch_;  // probabilities when the caller wants no gradient

@@ -1,6 +1,7 @@
-// oneDNN backend dense layer in bf16 (MatmulPrecision::bf16): each product rounds its f32
-// operands to bfloat16 in scratch buffers, then runs a bf16 matmul that accumulates in f32
-// and writes f32 (AMX or AVX512-BF16). The bias and the bias gradient stay f32.
+// oneDNN backend dense layer in bf16 (MatmulPrecision::bf16): the products take their f32
+// operands rounded to bfloat16 (weights from the optimizer's copy, a layer's input from its
+// kept copy, the rest rounded into scratch buffers), then run a bf16 matmul that accumulates
+// in f32 and writes f32 (AMX or AVX512-BF16). The bias and the bias gradient stay f32.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -158,6 +159,13 @@ void OneDnnBackend::Bf16InputCopies::forget_if_overlaps(const void* ptr, std::si
   }
 }
 
+bool OneDnnBackend::Bf16InputCopies::seen_before(const void* src, std::int64_t elements) {
+  for (const auto& [seen, count] : seen_)
+    if (seen == src && count == elements) return true;
+  seen_[next_seen_++ % kMaxEntries] = {src, elements};
+  return false;
+}
+
 bool OneDnnBackend::Bf16InputCopies::has_slot(const void* src, std::int64_t elements) const {
   for (const Entry& e : entries_)
     if (e.src == src && e.elements == elements) return true;
@@ -172,7 +180,12 @@ void OneDnnBackend::Bf16InputCopies::forget_all() {
 const std::uint16_t* OneDnnBackend::bf16_input(Tensor src) {
   const std::int64_t elements = src.size();
   if (const std::uint16_t* kept = bf16_inputs_.find(src.data, elements)) return kept;
-  std::uint16_t* copy = bf16_inputs_.make(src.data, elements);
+  // A layer's input buffer comes back every step: kept. A source met once (an evaluation
+  // batch sliced from the data set) is rounded into scratch, so that it neither grows the
+  // kept copies nor pushes a training layer's out.
+  const bool keep =
+      bf16_inputs_.has_slot(src.data, elements) || bf16_inputs_.seen_before(src.data, elements);
+  std::uint16_t* copy = keep ? bf16_inputs_.make(src.data, elements) : bf16_src_.get(elements);
   onednn::to_bf16({{static_cast<const float*>(src.data), copy, elements}});
   return copy;
 }

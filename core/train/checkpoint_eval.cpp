@@ -33,15 +33,19 @@ std::string yaml_quoted(const std::string& text) {
 // --data becomes data.test, validated by the same schema as any config key.
 // Errors about it name --data as typed, not the override it becomes. Its label is the
 // training file's label column, by name where the checkpoint knows it (the file's header
-// may order the columns otherwise), else as the training config gave it.
+// may order the columns otherwise), else as the training config gave it. A label the
+// training config named (or indexed) must be there; one it left to the default is looked
+// for by name, else it is the file's last column, as in training.
 std::vector<ConfigOverride> data_override(const std::string& data, const Config& stored,
                                           const Checkpoint& checkpoint) {
   if (data.empty()) return {};
   const std::string label = "--data " + data;
   if (data.front() == '{') return {ConfigOverride("data.test=" + data, label)};
   std::string source = "{format: csv, path: " + yaml_quoted(data);
-  if (checkpoint.label_column.empty() && !stored.data.train.label.empty())
-    source += ", label: " + yaml_quoted(stored.data.train.label);
+  const std::string& given = stored.data.train.label;
+  if (!given.empty())
+    source += ", label: " +
+              yaml_quoted(checkpoint.label_column.empty() ? given : checkpoint.label_column);
   return {ConfigOverride("data.test=" + source + "}", label)};
 }
 
@@ -66,11 +70,11 @@ void add_report(CheckpointEvaluation& out, CheckpointModel& loaded, DeviceDatase
                             ckpt.class_names.empty() ? data.class_names : ckpt.class_names);
 }
 
-// The model's output width: the last layer's bias length.
-std::int64_t output_width(const Checkpoint& checkpoint) {
+// The model's output width: its last dense layer's units.
+std::int64_t output_width(const ModelConfig& model) {
   std::int64_t width = 0;
-  for (const CheckpointTensor& t : checkpoint.tensors)
-    if (t.name.starts_with("layers.") && t.name.ends_with(".bias")) width = t.cols;
+  for (const LayerConfig& layer : model.layers)
+    if (layer.type == "dense") width = layer.units;
   return width;
 }
 
@@ -100,15 +104,14 @@ Dataset evaluation_set(const Config& config, const std::string& split, const Eva
       return prepare_evaluation_source(config, "data.test", *config.data.test, normalizer, model);
     if (split == "val" && config.data.validation.source) {
       std::string now;
-      Dataset validation =
-          prepare_evaluation_source(config, "data.validation", *config.data.validation.source,
-                                    normalizer, model, request.data.empty() ? &now : nullptr);
+      Dataset validation = prepare_evaluation_source(
+          config, "data.validation", *config.data.validation.source, normalizer, model, &now);
       note_changed_data(split, trained_on, now);
       return validation;
     }
   }
   PreparedData data = prepare_data(config, normalizer, own_run ? nullptr : &model);
-  if (own_run && request.data.empty() && split != "test")
+  if (own_run && split != "test")
     note_changed_data(split, trained_on,
                       fingerprint_part(data.fingerprint, split == "train" ? 0 : 1));
   if (split == "val") return std::move(data.validation);
@@ -194,7 +197,7 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
                                                   : request.config_path + ": the config") +
                      " has no data.test; use --split val or train, or --data FILE");
   const Normalizer normalizer = stored_normalizer(ckpt, config.data.normalize, path);
-  const ModelInputs model_inputs{ckpt.feature_names, ckpt.class_names, output_width(ckpt),
+  const ModelInputs model_inputs{ckpt.feature_names, ckpt.class_names, output_width(config.model),
                                  ckpt.label_column};
   const Dataset chosen =
       evaluation_set(config, split, request, normalizer, model_inputs, ckpt.data_fingerprint);
