@@ -132,7 +132,7 @@ TEST_CASE("onednn bf16: gather_rows rounds a batch that a layer took before and 
   CHECK(layer.forward(batch) == fresh(zeros).forward);
 }
 
-TEST_CASE("onednn bf16: inputs met once, such as evaluation batches, are not kept") {
+TEST_CASE("onednn bf16: inputs met once like evaluation batches are not kept") {
   if (!OneDnnBackend::bf16_supported()) return;
   OneDnnBackend bf16(0, MatmulPrecision::bf16);
   Dense layer(bf16);
