@@ -168,7 +168,8 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
   float* mm = static_cast<float*>(m.data);
   float* vv = static_cast<float*>(v.data);
   std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
-  parallel_even(params.size(), kParallelGrain, kVectorAlign,
+  // bf16: pieces small enough (16 KB of weights) that the rounding reads them from L1.
+  parallel_even(params.size(), w16 ? 4096 : kParallelGrain, kVectorAlign,
                 [=, &c](std::int64_t begin, std::int64_t end) {
                   const FlushDenormals ftz;
                   adam_range(c, w, g, mm, vv, begin, end);
