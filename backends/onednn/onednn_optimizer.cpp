@@ -75,6 +75,13 @@ void adam_range(const AdamConstants& c, float* __restrict w, const float* __rest
   }
 }
 
+// Elements per piece of an optimizer step. With a bf16 weight copy to write, pieces small
+// enough (16 KB of weights) that the rounding after the update reads them back from L1:
+// bench/step_profile, bf16, 6 alternating runs: adam_step 115 -> 109 us.
+std::int64_t piece_for(const std::uint16_t* w16) {
+  return w16 != nullptr ? 4096 : kParallelGrain;
+}
+
 }  // namespace
 
 // Each element is updated independently, so chunks may run on any thread without changing
@@ -103,7 +110,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
 
   // One loop per variant keeps the branches out of the vector body.
   if (!momentum) {
-    parallel_even(params.size(), kParallelGrain, kVectorAlign,
+    parallel_even(params.size(), piece_for(w16), kVectorAlign,
                   [=](std::int64_t begin, std::int64_t end) {
                     const FlushDenormals ftz;
                     NNRUN_OMP("omp simd")
@@ -111,7 +118,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
                     if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
                   });
   } else if (!p.nesterov) {
-    parallel_even(params.size(), kParallelGrain, kVectorAlign,
+    parallel_even(params.size(), piece_for(w16), kVectorAlign,
                   [=](std::int64_t begin, std::int64_t end) {
                     const FlushDenormals ftz;
                     NNRUN_OMP("omp simd")
@@ -122,7 +129,7 @@ void OneDnnBackend::sgd_step(const SgdParams& p, Tensor params, Tensor grads, Te
                     if (w16) onednn::round_to_bf16(w + begin, w16 + begin, end - begin);
                   });
   } else {
-    parallel_even(params.size(), kParallelGrain, kVectorAlign,
+    parallel_even(params.size(), piece_for(w16), kVectorAlign,
                   [=](std::int64_t begin, std::int64_t end) {
                     const FlushDenormals ftz;
                     NNRUN_OMP("omp simd")
@@ -168,8 +175,7 @@ void OneDnnBackend::adam_step(const AdamParams& p, Tensor params, Tensor grads, 
   float* mm = static_cast<float*>(m.data);
   float* vv = static_cast<float*>(v.data);
   std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
-  // bf16: pieces small enough (16 KB of weights) that the rounding reads them from L1.
-  parallel_even(params.size(), w16 ? 4096 : kParallelGrain, kVectorAlign,
+  parallel_even(params.size(), piece_for(w16), kVectorAlign,
                 [=, &c](std::int64_t begin, std::int64_t end) {
                   const FlushDenormals ftz;
                   adam_range(c, w, g, mm, vv, begin, end);
@@ -207,7 +213,7 @@ void OneDnnBackend::rmsprop_step(const RmspropParams& p, Tensor params, Tensor g
                            ? (momentum ? rmsprop_range<true, true> : rmsprop_range<true, false>)
                            : (momentum ? rmsprop_range<false, true> : rmsprop_range<false, false>);
   std::uint16_t* w16 = bf16_weight_copy_.begin_update(params, precision_ == MatmulPrecision::bf16);
-  parallel_even(params.size(), kParallelGrain, kVectorAlign,
+  parallel_even(params.size(), piece_for(w16), kVectorAlign,
                 [=](std::int64_t begin, std::int64_t end) {
                   const FlushDenormals ftz;
                   variant(c, w, g, sq, buf, ga, begin, end);
