@@ -6,7 +6,9 @@
 #include <cstring>
 
 #include "core/checkpoint/atomic_file.hpp"
+#include "core/checkpoint/checkpoint.hpp"
 #include "core/errors.hpp"
+#include "core/train/snapshot.hpp"
 #include "core/train/trainer.hpp"
 #include "core/util/json_writer.hpp"
 #include "core/version.hpp"
@@ -98,6 +100,27 @@ void write_summary_json(const std::string& path, const RunFacts& f, const TrainS
   j.end_object();
   j.end_object();
   write_file_atomically(path, j.str() + "\n");
+}
+
+// What the checkpoint says of the run so far: a resumed process that fails before its first
+// epoch leaves a summary of it (its epochs, best and last), not an empty one.
+void summarize_checkpoint(const Checkpoint& checkpoint, Task task, TrainSummary& summary) {
+  summary.epochs_run = checkpoint.epoch;
+  std::vector<EpochRecord> history;
+  for (const auto& row : checkpoint.history) {
+    history.push_back(record_from_history(row, task));
+    summary.epoch_seconds += history.back().seconds;
+  }
+  if (!history.empty()) summary.last = history.back();
+  const auto best_epoch = checkpoint.state.find("checkpoint_monitor.best_epoch");
+  const auto best_value = checkpoint.state.find("checkpoint_monitor.best");
+  if (best_epoch == checkpoint.state.end() || best_value == checkpoint.state.end()) return;
+  const double epoch = best_epoch->second;
+  if (epoch >= 1 && epoch <= static_cast<double>(history.size())) {
+    summary.best_epoch = static_cast<std::int64_t>(epoch);
+    summary.best_value = best_value->second;
+    summary.best = history[static_cast<std::size_t>(summary.best_epoch - 1)];
+  }
 }
 
 }  // namespace nnrun

@@ -11,6 +11,7 @@
 namespace nnrun {
 
 struct TrainSummary;
+struct Checkpoint;
 
 // metrics.csv: one row per epoch, flushed as it is written so a killed run keeps its rows.
 class MetricsCsv {
@@ -45,5 +46,9 @@ struct RunFacts {
 };
 
 void write_summary_json(const std::string& path, const RunFacts& facts, const TrainSummary& s);
+
+// The run so far as a checkpoint records it (epochs, epoch seconds, best and last epochs):
+// what a resumed process's summary starts from, should it fail before its first epoch.
+void summarize_checkpoint(const Checkpoint& checkpoint, Task task, TrainSummary& summary);
 
 }  // namespace nnrun

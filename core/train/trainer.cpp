@@ -72,27 +72,6 @@ void Trainer::write_failure_summary(const std::string& error) noexcept {
   }
 }
 
-// What the checkpoint says of the run so far: a resumed process that fails before its first
-// epoch leaves a summary of it (its epochs, best and last), not an empty one.
-void Trainer::summary_from_checkpoint(const Checkpoint& checkpoint, TrainSummary& summary) const {
-  summary.epochs_run = checkpoint.epoch;
-  std::vector<EpochRecord> history;
-  for (const auto& row : checkpoint.history) {
-    history.push_back(record_from_history(row, data_.train.task));
-    summary.epoch_seconds += history.back().seconds;
-  }
-  if (!history.empty()) summary.last = history.back();
-  const auto best_epoch = checkpoint.state.find("checkpoint_monitor.best_epoch");
-  const auto best_value = checkpoint.state.find("checkpoint_monitor.best");
-  if (best_epoch == checkpoint.state.end() || best_value == checkpoint.state.end()) return;
-  const double epoch = best_epoch->second;
-  if (epoch >= 1 && epoch <= static_cast<double>(history.size())) {
-    summary.best_epoch = static_cast<std::int64_t>(epoch);
-    summary.best_value = best_value->second;
-    summary.best = history[static_cast<std::size_t>(summary.best_epoch - 1)];
-  }
-}
-
 TrainSummary Trainer::run() {
   started_ = Clock::now();
   namespace fs = std::filesystem;
@@ -144,7 +123,7 @@ TrainSummary Trainer::run() {
   summary.best_value = std::numeric_limits<double>::quiet_NaN();  // none yet: null in JSON
   summary.monitor = config_.checkpoint.monitor;
   if (resume_) {
-    summary_from_checkpoint(*resume_, summary);
+    summarize_checkpoint(*resume_, data_.train.task, summary);
     // The run goes on: the earlier process's summary no longer describes it, and a resumed
     // run that then fails must not leave one that says "finished". Rewritten at the end.
     std::error_code ignored;

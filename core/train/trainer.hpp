@@ -52,7 +52,6 @@ class Trainer {
 
  private:
   TrainSummary run();
-  void summary_from_checkpoint(const Checkpoint& checkpoint, TrainSummary& summary) const;
   RunFacts run_facts() const;
   void write_failure_summary(const std::string& error) noexcept;
 
