@@ -56,3 +56,28 @@ TEST_CASE("idx labels: an out-of-range training label names the labels file and 
   CHECK_MESSAGE(check.output.find("labels.idx: largest label is 200") != std::string::npos,
                 check.output);
 }
+
+TEST_CASE("idx images: validation and test images must have the training images' shape") {
+  TempDir dir("data-idx-shape");
+  dir.write("train.idx", idx::image_file(8, 4, 4));
+  dir.write("train-labels.idx", idx::label_file({0, 1, 2, 0, 1, 2, 0, 1}));
+  dir.write("flat.idx", idx::image_file(4, 8, 2));  // 16 pixels too, in another shape
+  dir.write("square.idx", idx::image_file(4, 4, 4));
+  dir.write("labels4.idx", idx::label_file({0, 1, 2, 0}));
+  const auto config = [&](const std::string& images) {
+    return dir.write("cfg.yaml",
+                     "data:\n"
+                     "  train: {format: idx, images: train.idx, labels: "
+                     "train-labels.idx}\n"
+                     "  validation: {format: idx, images: " +
+                         images +
+                         ", labels: labels4.idx}\n"
+                         "model:\n"
+                         "  layers:\n"
+                         "    - dense: {units: 3}\n");
+  };
+  const std::string message = prepare_error(config("flat.idx"));
+  CHECK_MESSAGE(message.find("data.validation") != std::string::npos, message);
+  CHECK_MESSAGE(message.find("8x2 images but the training data 4x4") != std::string::npos, message);
+  CHECK(prepare_error(config("square.idx")) == "<no error>");
+}

@@ -46,6 +46,7 @@ Dataset Dataset::select(const std::vector<std::int64_t>& rows) const {
   subset.feature_names = feature_names;
   subset.class_names = class_names;
   subset.label_name = label_name;
+  subset.sample_shape = sample_shape;
   subset.source = source;
   return subset;
 }

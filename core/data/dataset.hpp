@@ -25,9 +25,10 @@ struct Dataset {
   std::vector<std::int32_t> labels;  // classification: one class index per sample
   HostMatrix targets;                // regression: samples x outputs
   std::vector<std::string> feature_names;
-  std::vector<std::string> class_names;  // classification: index -> name
-  std::string label_name;                // CSV: the label column's header name, else empty
-  std::string source;                    // file it came from, for messages
+  std::vector<std::string> class_names;    // classification: index -> name
+  std::string label_name;                  // CSV: the label column's header name, else empty
+  std::vector<std::int64_t> sample_shape;  // idx: rows and columns of an image, else empty
+  std::string source;                      // file it came from, for messages
 
   std::int64_t size() const { return features.rows; }
   std::int64_t num_classes() const { return static_cast<std::int64_t>(class_names.size()); }

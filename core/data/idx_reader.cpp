@@ -283,6 +283,8 @@ Dataset load_idx(const std::string& images_path, const std::string& labels_path,
       static_cast<std::int64_t>(image_header.dims[1] * image_header.dims[2]);
   dataset.features.rows = static_cast<std::int64_t>(count);
   dataset.features.cols = pixels;
+  dataset.sample_shape = {static_cast<std::int64_t>(image_header.dims[1]),
+                          static_cast<std::int64_t>(image_header.dims[2])};
   dataset.features.values.resize(image_header.payload_bytes);
   float* dst = dataset.features.values.data();
   read_payload(images, image_header, "images", [&](const unsigned char* bytes, std::size_t n) {

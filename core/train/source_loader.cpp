@@ -185,6 +185,14 @@ Dataset load_source(const Config& config, const DataSource& source, const std::s
   throw config.error_at(key + ".format", "unknown data format '" + source.format + "'");
 }
 
+namespace {
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text;
+  for (const std::int64_t d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
+  return text;
+}
+}  // namespace
+
 void align_with_training_set(const Config& config, const std::string& key, const DataSource& source,
                              const Dataset& reference, Dataset& data) {
   // Names from two CSV headers say which column is which; generated names (px0.., x0..)
@@ -195,6 +203,13 @@ void align_with_training_set(const Config& config, const std::string& key, const
     throw config.error_at(key, data.source + " has " + std::to_string(data.features.cols) +
                                    " features but the training data has " +
                                    std::to_string(reference.features.cols));
+  // Images of another shape with as many pixels (8x2 for 4x4) would line up pixel by pixel
+  // with the wrong ones.
+  if (!data.sample_shape.empty() && !reference.sample_shape.empty() &&
+      data.sample_shape != reference.sample_shape)
+    throw config.error_at(key, data.source + " holds " + shape_text(data.sample_shape) +
+                                   " images but the training data " +
+                                   shape_text(reference.sample_shape) + " ones");
   if (data.task == Task::regression) {
     if (data.targets.cols != reference.targets.cols)
       throw config.error_at(key, data.source + " has " + std::to_string(data.targets.cols) +
