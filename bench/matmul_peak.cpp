@@ -7,8 +7,9 @@
 // data-gradient products [N,w_i+1] x [w_i+1,w_i] (none for the first layer), all in plain
 // row-major layouts, as a training step meets them. Each is timed alone (best of several
 // rounds of M / 10 ms), with T threads and with one (nnrun runs small products on one
-// thread), and the faster counts; the last line, for scripts, sums them:
-//   RESULT step_us=... step_gflop=... peak_gflops=...
+// thread), and the faster counts; the last line, for scripts, sums them (step_us_median sums
+// each product's median round instead of its best):
+//   RESULT step_us=... step_gflop=... peak_gflops=... step_us_median=...
 // --inner-product times oneDNN's inner_product primitives on the same products instead
 // (forward, backward_data, backward_weights), for comparison; bf16 takes bf16 sources and
 // weights and writes f32.
@@ -126,9 +127,16 @@ Prepared inner_product(const Product& p, dt type, const dnnl::engine& eng) {
            {DNNL_ARG_DST, memory(pd.dst_desc(), eng)}}};
 }
 
+// Per-call time of one product over ten rounds, in seconds: the best round is the peak (the
+// GEMM bound); the median round shows how much of a step's distance from that bound is the
+// machine's own variation, which a step measured over a whole epoch cannot escape.
+struct ProductTime {
+  double best = 1e30, median = 1e30;
+};
+
 // Fills every argument with small values (zero pages would flatter nothing, but keep the
-// data realistic) and returns the best per-call time over rounds, in seconds.
-double time_product(Prepared& prep, dnnl::stream& stream, double ms) {
+// data realistic) and times it.
+ProductTime time_product(Prepared& prep, dnnl::stream& stream, double ms) {
   for (auto& [id, mem] : prep.args) {
     const std::size_t bytes = mem.get_desc().get_size();
     auto* data = static_cast<unsigned char*>(mem.get_data_handle());
@@ -140,7 +148,7 @@ double time_product(Prepared& prep, dnnl::stream& stream, double ms) {
   };
   for (int i = 0; i < 10; ++i) run();  // warm-up: JIT, caches, thread pool
   const auto round_budget = std::chrono::duration<double>(ms / 10 / 1e3);
-  double best = 1e30;
+  std::vector<double> rounds;
   for (int round = 0; round < 10; ++round) {
     const auto start = Clock::now();
     int calls = 0;
@@ -148,10 +156,10 @@ double time_product(Prepared& prep, dnnl::stream& stream, double ms) {
       run();
       ++calls;
     } while (Clock::now() - start < round_budget);
-    const double per_call = std::chrono::duration<double>(Clock::now() - start).count() / calls;
-    best = std::min(best, per_call);
+    rounds.push_back(std::chrono::duration<double>(Clock::now() - start).count() / calls);
   }
-  return best;
+  std::sort(rounds.begin(), rounds.end());
+  return {rounds.front(), (rounds[4] + rounds[5]) / 2};
 }
 
 bool parse(int argc, char** argv, Options& o) {
@@ -202,35 +210,38 @@ int main(int argc, char** argv) {
     std::printf("oneDNN %s %s, %d threads, batch %lld\n",
                 o.inner_product ? "inner_product" : "matmul", type, o.threads,
                 static_cast<long long>(o.batch));
-    std::printf("%-22s %6s %6s %6s %10s %9s %8s\n", "product", "M", "K", "N", "us", "GFLOP/s",
-                "threads");
-    double step_seconds = 0, step_flops = 0;
+    std::printf("%-22s %6s %6s %6s %10s %9s %8s %10s\n", "product", "M", "K", "N", "us", "GFLOP/s",
+                "threads", "median us");
+    double step_seconds = 0, step_median_seconds = 0, step_flops = 0;
     for (const Product& p : step_products(o)) {
-      double seconds = 1e30;
+      ProductTime time;
       int best_threads = o.threads;
       for (const int threads : {o.threads, 1}) {
-        if (threads == 1 && o.threads == 1 && seconds < 1e30) break;  // timed already
+        if (threads == 1 && o.threads == 1 && time.best < 1e30) break;  // timed already
         omp_set_num_threads(threads);  // oneDNN sizes a primitive for the threads it sees
         Prepared prep =
             o.inner_product ? inner_product(p, o.type, eng) : matmul(p, o.type, o.fpmath_bf16, eng);
-        const double t = time_product(prep, stream, o.ms);
-        if (t < seconds) {
-          seconds = t;
+        const ProductTime t = time_product(prep, stream, o.ms);
+        if (t.best < time.best) {
+          time = t;
           best_threads = threads;
         }
       }
       omp_set_num_threads(o.threads);
-      step_seconds += seconds;
+      step_seconds += time.best;
+      step_median_seconds += time.median;
       step_flops += p.flops();
-      std::printf("%-22s %6lld %6lld %6lld %10.2f %9.1f %8d\n", p.name.c_str(),
+      std::printf("%-22s %6lld %6lld %6lld %10.2f %9.1f %8d %10.2f\n", p.name.c_str(),
                   static_cast<long long>(p.m), static_cast<long long>(p.k),
-                  static_cast<long long>(p.n), seconds * 1e6, p.flops() / seconds / 1e9,
-                  best_threads);
+                  static_cast<long long>(p.n), time.best * 1e6, p.flops() / time.best / 1e9,
+                  best_threads, time.median * 1e6);
     }
-    std::printf("one step's products: %.1f us, %.4f GFLOP, %.1f GFLOP/s\n", step_seconds * 1e6,
-                step_flops / 1e9, step_flops / step_seconds / 1e9);
-    std::printf("RESULT step_us=%.3f step_gflop=%.6f peak_gflops=%.2f\n", step_seconds * 1e6,
-                step_flops / 1e9, step_flops / step_seconds / 1e9);
+    std::printf("one step's products: %.1f us, %.4f GFLOP, %.1f GFLOP/s (median rounds: %.1f us)\n",
+                step_seconds * 1e6, step_flops / 1e9, step_flops / step_seconds / 1e9,
+                step_median_seconds * 1e6);
+    std::printf("RESULT step_us=%.3f step_gflop=%.6f peak_gflops=%.2f step_us_median=%.3f\n",
+                step_seconds * 1e6, step_flops / 1e9, step_flops / step_seconds / 1e9,
+                step_median_seconds * 1e6);
   } catch (const dnnl::error& e) {
     std::fprintf(stderr, "oneDNN error: %s (status %d)\n", e.what(), static_cast<int>(e.status));
     return 1;

@@ -172,7 +172,7 @@ run_torch() {  # case pair args...
     --threads "$threads" "$@" >"$work/torch.out" 2>&1 || { cat "$work/torch.out" >&2; exit 1; }
   "$python" bench/report.py torch "$work/torch.out" "$work/time" "$case" "$pair" >>"$results"
 }
-measure_peak() {  # batch pair: just before the pair, so that both see the same load
+measure_peak() {  # batch pair: just before and just after the pair, so that both see its load
   "$peak" --threads "$threads" --batch "$1" --ms 100 >"$work/peak.out"
   "$python" bench/report.py peak "$work/peak.out" "$1" "$2" >>"$results"
 }
@@ -180,7 +180,7 @@ measure_peak() {  # batch pair: just before the pair, so that both see the same 
 batches=(128 32 512)
 [[ $quick -eq 1 ]] && batches=(128)
 for batch in "${batches[@]}"; do
-  echo "fashion batch $batch: $pairs x (matmul peak, nnrun, pytorch)" >&2
+  echo "fashion batch $batch: $pairs x (matmul peak, nnrun, pytorch, matmul peak)" >&2
   for pair in $(seq "$pairs"); do
     measure_peak "$batch" "$pair"
     # One seed per pair, the same for both tools (init and shuffling), so that the mean test
@@ -188,6 +188,7 @@ for batch in "${batches[@]}"; do
     seed=$((41 + pair))
     run_pair "fashion b$batch" "$pair" bench/configs/fashion_mlp_bench.yaml \
       "--set training.batch_size=$batch --seed $seed" fashion --batch-size "$batch" --seed "$seed"
+    measure_peak "$batch" "$pair"
   done
 done
 echo "iris: $pairs pairs" >&2
