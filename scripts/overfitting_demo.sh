@@ -20,7 +20,8 @@ the same line, and prints the two side by side. Expected: the 7-parameter model'
 training MSE is near 0 (1.5e-9 with the configs' seed) and below the linear model's; its validation MSE is higher.
 Writes DIR/linear/ and DIR/7param/ (the runs), DIR/results.csv (model, parameters,
 train_mse, val_mse) and, with gnuplot, DIR/fit.png and DIR/fit.svg: the points and both
-fitted curves (from `nnrun predict` on an x grid).
+fitted curves (from `nnrun predict` on an x grid). An earlier demo in DIR is moved into
+DIR/previous-N/ first.
 
   --out DIR         output folder (default runs/overfitting_demo)
   --set KEY=VALUE   an override for both runs (repeatable), e.g. --set training.epochs=300
@@ -55,10 +56,24 @@ done
 [[ "$out" != *[$'\n\r'\'\"\`\$]* ]] || usage_error "--out must not hold line breaks, quotes, \` or \$"
 nnrun_require_binary
 out=$(realpath -m -- "$out")
-mkdir -p "$out" || nnrun_die "cannot create $out"
 
 models=(linear 7param)
 declare -A label=([linear]="linear: dense 1->1" [7param]="7-param: dense 1->2 tanh, 2->1")
+
+# Both configs with the overrides through `nnrun check` first: a mistyped --set is a usage
+# error, reported before anything is trained or moved.
+for m in "${models[@]}"; do
+  if ! err=$("$NNRUN" check "$NNRUN_REPO_ROOT/configs/overfit_line_$m.yaml" --set threads=1 \
+               "${sets[@]}" 2>&1 >/dev/null); then
+    echo "overfitting_demo.sh: $err" >&2
+    exit 2
+  fi
+done
+
+mkdir -p "$out" || nnrun_die "cannot create $out"
+# An earlier demo's outputs go into DIR/previous-N/.
+move_earlier_outputs "$out" demo linear 7param linear.log 7param.log results.csv grid.csv \
+  train_points.dat val_points.dat fit.gp fit.png fit.svg gnuplot.log
 
 # Both runs at once, one thread each (they are tiny: the time goes into checkpoints).
 echo "training configs/overfit_line_linear.yaml and configs/overfit_line_7param.yaml -> $out"

@@ -161,7 +161,16 @@ collect_command() {
 # a usage error now, not a failed run found hours into the sweep.
 check_values() {
   local i a err
-  echo "checking $n configs ..."
+  echo "checking $n config$( ((n == 1)) || echo s) ..."
+  # The config with the sweep-wide overrides alone first, so that a mistake there is not
+  # blamed on the first value.
+  train_command 0
+  local base_cmd=("$NNRUN" check)
+  for a in "${cmd[@]:2:${#cmd[@]}-4}"; do [[ "$a" == --quiet ]] || base_cmd+=("$a"); done
+  if ! err=$("${base_cmd[@]}" 2>&1 >/dev/null); then
+    echo "sweep_model_size.sh: $err" >&2
+    exit 2
+  fi
   for i in "${!values[@]}"; do
     train_command "$i"  # the very command each run gets, as `nnrun check` (no --quiet there)
     local check_cmd=("$NNRUN" check)
@@ -176,18 +185,8 @@ check_values() {
 # An earlier sweep in DIR goes into DIR/previous-N/ (as nnrun train does with a run
 # directory): its runs are neither lost nor mixed into this sweep's table.
 move_earlier_sweep() {
-  local items=() item k=1
-  for item in results.csv results.md runs logs error_vs_parameters.png error_vs_parameters.svg \
-              plot.dat plot.gp sweep.values sweep.sbatch collect.sbatch; do
-    [[ -e "$out_abs/$item" ]] && items+=("$item")
-  done
-  ((${#items[@]})) || return 0
-  while [[ -e "$out_abs/previous-$k" ]]; do k=$((k + 1)); done
-  mkdir -p "$out_abs/previous-$k" || nnrun_die "cannot create $out_abs/previous-$k"
-  for item in "${items[@]}"; do
-    mv -- "$out_abs/$item" "$out_abs/previous-$k/" || nnrun_die "cannot move $out_abs/$item"
-  done
-  echo "moved the earlier sweep in $out_abs to previous-$k/"
+  move_earlier_outputs "$out_abs" sweep results.csv results.md runs logs error_vs_parameters.png \
+    error_vs_parameters.svg plot.dat plot.gp sweep.values sweep.sbatch collect.sbatch
 }
 
 # DIR/sweep.values names the sweep a folder holds, so that --collect measures only that one.
@@ -530,9 +529,7 @@ md=$out_abs/results.md
   echo
   if [[ -n "$best_value" ]]; then
     echo "Best size (lowest final validation error): \`$key=$best_value\`."
-    echo
   fi
-  echo "![error against parameters](error_vs_parameters.png)"
 } >"$md"
 
 # ---------------------------------------------------------------------------------------
@@ -585,6 +582,7 @@ EOF
      "$GNUPLOT" -e "set terminal svg size 900,600 dynamic enhanced; set output $(gp_quote "$out_abs/error_vs_parameters.svg")" \
        "$gp" 2>>"$out_abs/logs/gnuplot.log"; then
     plot_note="$out_abs/error_vs_parameters.png, .svg"
+    printf '\n![error against parameters](error_vs_parameters.png)\n' >>"$md"
   else
     plot_note="gnuplot failed: see $out_abs/logs/gnuplot.log"
     plot_failed=1

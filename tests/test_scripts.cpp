@@ -221,6 +221,8 @@ TEST_CASE("sweep script without gnuplot still writes the results and says how to
   CHECK(read_csv(out + "/results.csv").size() == 2);
   CHECK(fs::exists(out + "/results.md"));
   CHECK_FALSE(fs::exists(out + "/error_vs_parameters.png"));
+  // No link to a plot that was not drawn.
+  CHECK(read_file(out + "/results.md").find("error_vs_parameters.png") == std::string::npos);
 }
 
 TEST_CASE("plot_run script draws the learning curves of a run") {
@@ -300,4 +302,23 @@ TEST_CASE("overfitting demo: the 7-parameter model fits the points better and ge
   } else {
     MESSAGE("gnuplot is not installed: the demo's plot is not checked");
   }
+
+  // A mistyped override is a usage error, found before anything is trained or moved.
+  const std::string results = read_file(out + "/results.csv");
+  const CommandResult bad =
+      run_shell(script("overfitting_demo.sh", "--out " + q(out) + " --set traning.epochs=3"));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("traning") != std::string::npos);
+  CHECK(read_file(out + "/results.csv") == results);
+  CHECK_FALSE(fs::exists(out + "/previous-1"));
+
+  // A second demo into the same folder keeps the first one whole in previous-1/.
+  const CommandResult again = run_shell(
+      script("overfitting_demo.sh",
+             "--out " + q(out) + " --set checkpoint.save_best=false --set training.epochs=5"));
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  CHECK(read_file(out + "/previous-1/results.csv") == results);
+  CHECK(fs::exists(out + "/previous-1/7param/last.ckpt"));
+  CHECK(read_file(out + "/results.csv") != results);
 }

@@ -35,6 +35,14 @@ TEST_CASE("sweep script checks every value before training and refuses duplicate
   const CommandResult units_zero = run_shell(script(
       "sweep_model_size.sh", config + " --key " + kUnitsKey + " --values 3,0 --out " + q(out)));
   CHECK(units_zero.output.find("must be >= 1") != std::string::npos);  // nnrun check's error
+  // A mistake in a sweep-wide --set is reported as that, not as the first value's.
+  const CommandResult bad_set = run_shell(script(
+      "sweep_model_size.sh",
+      config + " --key " + kUnitsKey + " --values 3,4 --set traning.epochs=2 --out " + q(out)));
+  CHECK(bad_set.exit_code == 2);
+  CHECK(bad_set.output.find("traning") != std::string::npos);
+  CHECK(bad_set.output.find("dense.units = 3") == std::string::npos);
+  CHECK_FALSE(fs::exists(out + "/runs"));
 }
 
 TEST_CASE("sweep script moves an earlier sweep aside and collects only its own") {

@@ -135,7 +135,8 @@ std::string describe_data(const PreparedData& data) {
   std::string s = std::to_string(data.train.size()) + " training, " +
                   std::to_string(data.validation.size()) + " validation";
   if (data.test) s += ", " + std::to_string(data.test->size()) + " test";
-  s += " samples, " + std::to_string(data.train.features.cols) + " features";
+  const std::int64_t features = data.train.features.cols;
+  s += " samples, " + std::to_string(features) + (features == 1 ? " feature" : " features");
   if (data.train.task == Task::classification)
     s += ", " + std::to_string(data.train.num_classes()) + " classes";
   return s;

@@ -20,6 +20,24 @@ nnrun_require_binary() {
 or point NNRUN at one" 1
 }
 
+# move_earlier_outputs DIR WHAT ITEM...: the ITEMs of an earlier run of a script in DIR go
+# into DIR/previous-N/ (as nnrun train does with a run directory), so that they are neither
+# lost nor mixed with this run's. WHAT names them in the message ("sweep", "demo").
+move_earlier_outputs() {
+  local dir=$1 what=$2 items=() item k=1
+  shift 2
+  for item in "$@"; do
+    [[ -e "$dir/$item" ]] && items+=("$item")
+  done
+  ((${#items[@]})) || return 0
+  while [[ -e "$dir/previous-$k" ]]; do k=$((k + 1)); done
+  mkdir -p "$dir/previous-$k" || nnrun_die "cannot create $dir/previous-$k"
+  for item in "${items[@]}"; do
+    mv -- "$dir/$item" "$dir/previous-$k/" || nnrun_die "cannot move $dir/$item"
+  done
+  echo "moved the earlier $what in $dir to previous-$k/"
+}
+
 # json_get FILE KEY: the value of a top-level key of nnrun's JSON output (eval --json,
 # inspect --json, summary.json), which prints one top-level key per line indented by two
 # spaces. Strings come back without quotes (\" and \\ unescaped); null and absent keys
