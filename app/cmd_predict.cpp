@@ -1,14 +1,37 @@
 // nnrun predict: one CSV row per input sample (predicted class and class probabilities, or
 // the regression outputs), to stdout or written atomically to --output.
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include "app/commands.hpp"
 #include "core/checkpoint/atomic_file.hpp"
+#include "core/errors.hpp"
 #include "core/train/predict.hpp"
 
 namespace nnrun::app {
+namespace {
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code error;  // false when either is missing
+  return std::filesystem::equivalent(a, b, error);
+}
+
+// Writing the predictions over the checkpoint or the input would destroy what they came from.
+void refuse_output_over_a_source(const PredictOptions& options) {
+  if (same_file(options.output, options.checkpoint_path))
+    throw InputError("--output " + options.output + ": is the checkpoint being read (" +
+                     options.checkpoint_path + "); write the predictions to another file");
+  const bool input_is_a_file = !options.input.empty() && options.input.front() != '{';
+  if (input_is_a_file && same_file(options.output, options.input))
+    throw InputError("--output " + options.output + ": is the input being read (" + options.input +
+                     "); write the predictions to another file");
+}
+
+}  // namespace
 
 int run_predict(const PredictOptions& options) {
+  if (!options.output.empty()) refuse_output_over_a_source(options);
   const Predictions predictions =
       predict_checkpoint(options.checkpoint_path, {options.input, options.backend});
   const std::string csv = predictions_csv(predictions);
@@ -17,7 +40,11 @@ int run_predict(const PredictOptions& options) {
     return 0;
   }
   write_file_atomically(options.output, csv);
-  std::cout << "wrote " << predictions.outputs.rows << " predictions to " << options.output << "\n";
+  // Not into /dev/stdout or a pipe, where the note would become a row of the CSV.
+  std::error_code error;
+  if (std::filesystem::is_regular_file(options.output, error))
+    std::cout << "wrote " << predictions.outputs.rows << " predictions to " << options.output
+              << "\n";
   return 0;
 }
 

@@ -193,11 +193,13 @@ int main(int argc, char** argv) {
   auto* eval_cmd =
       app.add_subcommand("eval", "Evaluate a checkpoint (validation split by default)");
   eval_cmd->add_option("checkpoint", eval.checkpoint_path, "Checkpoint file")->required();
-  eval_cmd->add_option("--split", eval.split, "train | val | test")->capture_default_str();
-  eval_cmd->add_option(
-      "--data", eval.data,
-      "Evaluate on other data of the same shape: a CSV file (same label "
-      "column), or a source mapping such as '{format: idx, images: I, labels: L}'");
+  auto* split_option =
+      eval_cmd->add_option("--split", eval.split, "train | val | test")->capture_default_str();
+  eval_cmd
+      ->add_option("--data", eval.data,
+                   "Evaluate on other data of the same shape: a CSV file (same label "
+                   "column), or a source mapping such as '{format: idx, images: I, labels: L}'")
+      ->excludes(split_option);  // --data is the data; a --split beside it would be ignored
   eval_cmd->add_option("--config", eval.config_path,
                        "Take the data (paths, validation split, test set) from this config "
                        "instead of the one stored in the checkpoint; the model, seed and "

@@ -134,6 +134,11 @@ void replace_atomically(const std::string& path, const std::string& target,
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view contents) {
+  // What the kernel finds at `path` first: /dev/stdout on a pipe links to "pipe:[N]", which
+  // is no path to follow by hand, yet opening /dev/stdout itself writes into the pipe.
+  struct stat found {};
+  if (::stat(path.c_str(), &found) == 0 && !S_ISREG(found.st_mode) && !S_ISDIR(found.st_mode))
+    return write_in_place(path, path, contents);
   const std::string target = final_target(path);
   struct stat st {};
   if (::stat(target.c_str(), &st) != 0) {

@@ -12,29 +12,10 @@
 #include "core/config/overrides.hpp"
 #include "core/config/schema_validator.hpp"
 #include "core/errors.hpp"
+#include "core/util/file_kind.hpp"
 
 namespace nnrun {
 namespace {
-
-bool names_open_stream(const std::string& path) {
-  return path == "/dev/stdin" || path.starts_with("/dev/fd/") || path.starts_with("/proc/self/fd/");
-}
-
-std::string describe_file_type(std::filesystem::file_type type) {
-  using std::filesystem::file_type;
-  switch (type) {
-    case file_type::fifo:
-      return "named pipe";
-    case file_type::character:
-      return "character device";
-    case file_type::block:
-      return "block device";
-    case file_type::socket:
-      return "socket";
-    default:
-      return "special file";
-  }
-}
 
 std::string read_config_file(const std::string& path) {
   namespace fs = std::filesystem;
@@ -43,11 +24,8 @@ std::string read_config_file(const std::string& path) {
   if (!fs::exists(status)) throw InputError(path + ": config file not found");
   if (fs::is_directory(status))
     throw InputError(path + ": is a directory, expected a YAML config file");
-  // Opening a FIFO or device waits for a writer or never ends; only the names of streams
-  // this process already has open (`nnrun check /dev/stdin < cfg.yaml`, `<(...)`) may be one.
-  if (!fs::is_regular_file(status) && !names_open_stream(path))
-    throw InputError(path + ": is not a regular file (a " + describe_file_type(status.type()) +
-                     "), expected a YAML config file");
+  if (const std::string kind = non_regular_file_kind(path); !kind.empty())
+    throw InputError(path + ": is not a regular file (" + kind + "), expected a YAML config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open the config file for reading");
   std::ostringstream text;

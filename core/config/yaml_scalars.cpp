@@ -115,15 +115,40 @@ std::string quote_yaml_string(std::string_view text) {
   return quoted + "\"";
 }
 
+namespace {
+
+// `!!int 3`, `!!float 0.01`, `!!bool true`, `!!null ~`: YAML's own scalar types, named
+// explicitly, with text of that type. They read as the same plain scalar would; `!!int 0.5`
+// does not.
+bool has_fitting_core_scalar_tag(const YAML::Node& node) {
+  const std::string& tag = node.Tag();
+  const std::string& text = node.Scalar();
+  if (tag == "tag:yaml.org,2002:int") return parse_integer(text).has_value();
+  if (tag == "tag:yaml.org,2002:float") return parse_number(text).has_value();
+  if (tag == "tag:yaml.org,2002:bool") return parse_bool(text).has_value();
+  if (tag == "tag:yaml.org,2002:null")
+    return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
+  return false;
+}
+
+// "!!str" for YAML's own tags, the tag as written otherwise.
+std::string tag_as_written(const std::string& tag) {
+  constexpr std::string_view kCore = "tag:yaml.org,2002:";
+  return tag.starts_with(kCore) ? "!!" + tag.substr(kCore.size()) : tag;
+}
+
+}  // namespace
+
 bool is_plain_scalar(const YAML::Node& node) {
-  return node.IsScalar() && node.Tag() == "?";
+  return node.IsScalar() && (node.Tag() == "?" || has_fitting_core_scalar_tag(node));
 }
 
 std::string describe_node(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
-      return is_plain_scalar(node) ? quote_yaml_string(node.Scalar())
-                                   : quote_yaml_string(node.Scalar()) + " (a quoted string)";
+      if (is_plain_scalar(node)) return quote_yaml_string(node.Scalar());
+      if (node.Tag() == "!") return quote_yaml_string(node.Scalar()) + " (a quoted string)";
+      return quote_yaml_string(node.Scalar()) + " (tagged " + tag_as_written(node.Tag()) + ")";
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Map:

@@ -33,8 +33,9 @@ std::string format_number(double value);
 // A YAML double-quoted scalar, escaped so that any text reads back unchanged.
 std::string quote_yaml_string(std::string_view text);
 
-// True for an unquoted, untagged scalar: only those may be numbers or booleans, so that
-// `lr: "0.1"` is a string, as every YAML reader treats it.
+// True for an unquoted, untagged scalar (or one tagged with the YAML type its text has,
+// `!!float 0.1`): only those may be numbers or booleans, so that `lr: "0.1"` is a string, as
+// every YAML reader treats it.
 bool is_plain_scalar(const YAML::Node& node);
 
 // How a node is shown after "got": "abc" quoted, nothing, a mapping, a list.

@@ -16,6 +16,7 @@
 
 #include "core/config/suggest.hpp"
 #include "core/errors.hpp"
+#include "core/util/file_kind.hpp"
 
 namespace nnrun {
 
@@ -47,6 +48,9 @@ std::string read_whole_file(const std::string& path) {
   if (std::filesystem::is_directory(path, ignored)) {
     throw DataError(path + ": is a directory, expected a CSV file");
   }
+  // A FIFO would wait for a writer and a device such as /dev/urandom never ends.
+  if (const std::string kind = non_regular_file_kind(path); !kind.empty())
+    throw DataError(path + ": is not a regular file (" + kind + "), expected a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int open_errno = errno;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/util/file_kind.hpp"
 
 namespace nnrun {
 
@@ -45,6 +46,9 @@ class ByteStream {
     std::error_code ignored;
     // fopen succeeds on a directory on Linux and the first read fails with EISDIR.
     if (std::filesystem::is_directory(path, ignored)) fail(path, "is a directory, expected a file");
+    // A FIFO would wait for a writer and a device such as /dev/urandom never ends.
+    if (const std::string kind = non_regular_file_kind(path); !kind.empty())
+      fail(path, "is not a regular file (" + kind + "), expected an IDX file");
     file_ = std::fopen(path.c_str(), "rb");
     if (!file_) {
       const int open_errno = errno;

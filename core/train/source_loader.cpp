@@ -15,6 +15,7 @@
 #include "core/data/synthetic.hpp"
 #include "core/model/loss.hpp"
 #include "core/names.hpp"
+#include "core/util/file_kind.hpp"
 #include "core/util/philox.hpp"
 
 namespace nnrun {
@@ -27,6 +28,9 @@ void require_file(const Config& config, const std::string& key, const std::strin
   const fs::file_status status = fs::status(path, ec);
   if (!fs::exists(status)) throw config.error_at(key, "file not found: " + path);
   if (fs::is_directory(status)) throw config.error_at(key, "is a directory, not a file: " + path);
+  // A FIFO would wait for a writer and a device such as /dev/urandom never ends.
+  if (const std::string kind = non_regular_file_kind(path); !kind.empty())
+    throw config.error_at(key, "is not a regular file (" + kind + "): " + path);
 }
 
 bool is_regression_generator(const std::string& generator) {

@@ -107,6 +107,7 @@ TrainSummary Trainer::run() {
   const std::string run_dir = resume_ ? resume_run_directory(resume_path_) : config_.checkpoint.dir;
   std::error_code ec;
   fs::create_directories(run_dir.empty() ? "." : run_dir, ec);
+  if (ec) throw RuntimeFailure(run_dir + ": cannot create the run directory: " + ec.message());
   lock_.emplace(run_dir.empty() ? "." : run_dir);
   run_dir_ = run_dir.empty() ? "." : run_dir;
   const std::string moved_aside = resume_ ? "" : prepare_run_directory(run_dir);
