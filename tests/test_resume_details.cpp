@@ -1,13 +1,18 @@
 // Resume details: restore_best's weights in no file, config.yaml kept current, a diverged
-// run's last.ckpt.
+// run's last.ckpt, the final model of a run interrupted inside an epoch.
 //
 // After a resume, restore_best's weights can be in no file (best.ckpt keeps the best by
 // checkpoint.monitor, which here differs from early_stopping.monitor): the run must say that
 // its final model is the last epoch's instead of ending silently unlike an uninterrupted run.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 #include "core/checkpoint/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/process.hpp"
 
 using namespace nnrun::testing;
 
@@ -93,4 +98,31 @@ TEST_CASE("resume: summary.json's epoch_seconds counts the epochs of every proce
   REQUIRE(first > 0);
   const double reported = json_value(read_file(run + "/summary.json"), "epoch_seconds");
   CHECK(reported == doctest::Approx(all).epsilon(1e-9));
+}
+
+TEST_CASE("an interrupt inside an epoch: the summary's final model is part way through it") {
+  TempDir dir("interrupt-mid-epoch");
+  // 100,000 steps an epoch: a signal sent as training starts lands inside the first epoch.
+  const std::string config = dir.write(
+      "c.yaml",
+      "seed: 5\ndata:\n"
+      "  train: {format: synthetic, generator: spirals, samples: 400000, classes: 3}\n"
+      "  validation: {format: synthetic, generator: spirals, samples: 300, classes: 3}\n"
+      "model:\n  layers:\n    - dense: {units: 8, activation: relu}\n    - dense: {units: 3}\n"
+      "training: {epochs: 3, batch_size: 4}\n");
+  const std::string run = dir.file("run");
+  ChildProcess child({"train", config, "-q", "--run-dir", run}, dir.file("out.log"));
+  REQUIRE(child.started());
+  // train.log names the model just before the first step.
+  for (int i = 0; i < 1000 && read_file(run + "/train.log").find("model:") == std::string::npos;
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  child.signal(SIGINT);
+  REQUIRE(child.wait() == 130);
+  const std::string summary = read_file(run + "/summary.json");
+  INFO(summary);
+  REQUIRE(summary.find("\"stop_reason\": \"interrupted in epoch 1 after batch") !=
+          std::string::npos);
+  CHECK(summary.find("\"weights\": \"as they were when interrupted in epoch 1 after batch") !=
+        std::string::npos);
 }

@@ -235,6 +235,7 @@ TrainSummary Trainer::run() {
   std::vector<double> best_parameters;  // restore_best: the stopper's best epoch
   std::int64_t best_parameters_epoch = 0;
   bool restored_from_file = false;
+  bool interrupted_mid_epoch = false;
   summary.monitor = best_tracker.metric();
   summary.stop_reason =
       config_.training.epochs == 1
@@ -289,6 +290,7 @@ TrainSummary Trainer::run() {
       summary.interrupted_by = InterruptGuard::requested();
       summary.stop_reason = "interrupted in epoch " + std::to_string(epoch) + " after batch " +
                             std::to_string(outcome.batches_done);
+      interrupted_mid_epoch = true;
       EpochRecord at = history.empty() ? EpochRecord{} : history.back();
       if (ck.save_last) save_checkpoint(in_run("last.ckpt"), snapshot(at, "interrupted"));
       break;
@@ -394,6 +396,8 @@ TrainSummary Trainer::run() {
     summary.final_weights = "best epoch " + std::to_string(best_parameters_epoch);
   else if (summary.diverged)
     summary.final_weights = "as they were when training diverged";
+  else if (interrupted_mid_epoch)  // updated by part of an epoch: the last epoch's are gone
+    summary.final_weights = "as they were when " + summary.stop_reason;
   else
     summary.final_weights = "last epoch " + std::to_string(summary.last.epoch);
   summary.final_val = session.evaluate_validation();
