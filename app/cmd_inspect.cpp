@@ -1,5 +1,7 @@
 // nnrun inspect: print what a checkpoint holds (text or --json). A file whose checksum fails
-// is still shown, marked as corrupt, and the command then exits 2.
+// is still shown, marked as corrupt, and the command then exits 2. One whose tensors hold
+// NaN or infinity (a diverged run) is shown with a warning and exits 0.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -42,10 +44,18 @@ std::string indented(const std::string& text) {
   return out;
 }
 
+bool holds_non_finite(const CheckpointInspection& r, const std::string& tensor) {
+  return std::find(r.non_finite_tensors.begin(), r.non_finite_tensors.end(), tensor) !=
+         r.non_finite_tensors.end();
+}
+
 void print_text(const CheckpointInspection& r) {
   const Checkpoint& c = r.checkpoint;
   auto& o = std::cout;
   if (!r.checksum_ok) o << kCorrupt << ": nothing below can be trusted\n\n";
+  if (!r.non_finite_tensors.empty())
+    o << "WARNING: non-finite values (NaN or infinity) in " << name_list(r.non_finite_tensors)
+      << ": the run diverged; eval and predict refuse this checkpoint\n\n";
   o << "checkpoint   " << r.path << " (" << r.file_bytes << " bytes)\n"
     << "format       version " << c.format_version << ", written by nnrun " << c.nnrun_version
     << "\n"
@@ -75,8 +85,9 @@ void print_text(const CheckpointInspection& r) {
   o << "\ntensors:\n";
   for (const CheckpointTensor& t : c.tensors) {
     char line[160];
-    std::snprintf(line, sizeof line, "  %-28s %lld x %lld\n", t.name.c_str(),
-                  static_cast<long long>(t.rows), static_cast<long long>(t.cols));
+    std::snprintf(line, sizeof line, "  %-28s %lld x %lld%s\n", t.name.c_str(),
+                  static_cast<long long>(t.rows), static_cast<long long>(t.cols),
+                  holds_non_finite(r, t.name) ? "  NON-FINITE VALUES" : "");
     o << line;
   }
   o << "\nconfig:\n" << indented(c.config_yaml) << "\n";
@@ -132,6 +143,8 @@ void print_json(const CheckpointInspection& r) {
         .field("rows", static_cast<long long>(t.rows))
         .field("cols", static_cast<long long>(t.cols))
         .end_object();
+  j.end_array().key("non_finite_tensors").begin_array();
+  for (const std::string& name : r.non_finite_tensors) j.value(name);
   j.end_array().field("config", c.config_yaml).field("checksum_ok", r.checksum_ok);
   if (!r.checksum_ok)
     j.field("stored_crc32", hex(r.stored_crc)).field("computed_crc32", hex(r.computed_crc));

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -121,8 +122,15 @@ class Fields {
     const YAML::Node v = require(map, key, key);
     if (!v.IsSequence()) fail(key, "expected a list");
     std::vector<std::string> out;
+    std::map<std::string, std::size_t> first_index;
     for (const YAML::Node& n : v) {
       if (!n.IsScalar()) fail(key, "expected a list of names");
+      // Names are columns and class labels: two equal ones would make them ambiguous.
+      const auto [previous, inserted] = first_index.emplace(n.Scalar(), out.size());
+      if (!inserted)
+        fail(key + "[" + std::to_string(out.size()) + "]",
+             "duplicate name '" + shown(n.Scalar()) + "' (also item " +
+                 std::to_string(previous->second) + ")");
       out.push_back(n.Scalar());
     }
     return out;

@@ -1,8 +1,11 @@
 // inspect_checkpoint: the reader with its checksum check reported instead of thrown, plus the
-// layer table rebuilt from the stored config.
+// layer table rebuilt from the stored config (checked against the tensors as eval checks it)
+// and the tensors holding non-finite values.
 #include "core/checkpoint/inspection.hpp"
 
 #include "core/checkpoint/checkpoint_reader.hpp"
+#include "core/checkpoint/finite_values.hpp"
+#include "core/checkpoint/model_shapes.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/errors.hpp"
 
@@ -24,12 +27,15 @@ CheckpointInspection inspect_checkpoint(const std::string& path) {
     throw InputError(path + ": checkpoint is corrupt or truncated (checksum mismatch) and " +
                      "cannot be read: " + why);
   }
+  out.non_finite_tensors = non_finite_tensors(out.checkpoint);
   out.checksum_ok = checksum.ok();
   out.stored_crc = checksum.stored;
   out.computed_crc = checksum.computed;
   try {
     const Config config =
         load_config_text(out.checkpoint.config_yaml, path + " (stored config)", "");
+    // eval and predict refuse a config the tensors contradict; its layer table would be wrong.
+    check_model_tensors(out.checkpoint, config.model, path);
     out.layers = summarize_layers(config.model, out.checkpoint.input_width);
     for (const LayerRow& row : out.layers) out.total_parameters += row.parameters;
   } catch (const InputError& e) {

@@ -21,8 +21,12 @@ struct CheckpointInspection {
   std::vector<LayerRow> layers;  // from the stored config and input width
   std::int64_t total_parameters = 0;
   // Set, and `layers` left empty, when the checksum failed and the stored config cannot be
-  // read either; with a good checksum an unreadable config is an InputError.
+  // read or contradicts the tensors (check_model_tensors); with a good checksum either is an
+  // InputError, as it is for eval and predict.
   std::string config_error;
+  // Tensors holding a NaN or an infinity (a diverged run's weights): shown, with a warning,
+  // since inspect is how one looks at such a file; eval and predict refuse it.
+  std::vector<std::string> non_finite_tensors;
 };
 
 // Throws InputError naming the file when it cannot be read as a checkpoint at all. A file

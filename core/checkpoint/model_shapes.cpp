@@ -6,18 +6,23 @@
 namespace nnrun {
 namespace {
 
+// `needed_by` says whose claim the shape comes from, for the message.
 void check_shape(const Checkpoint& c, const std::string& name, std::int64_t rows, std::int64_t cols,
-                 const std::string& path) {
+                 const std::string& path,
+                 const std::string& needed_by = "the stored config's model") {
   const CheckpointTensor& t = c.require(name, path);
   if (t.rows != rows || t.cols != cols)
     throw InputError(path + ": tensor '" + name + "' is " + std::to_string(t.rows) + "x" +
-                     std::to_string(t.cols) + " but the stored config's model needs " +
+                     std::to_string(t.cols) + " but " + needed_by + " needs " +
                      std::to_string(rows) + "x" + std::to_string(cols));
 }
 
 }  // namespace
 
 void check_model_tensors(const Checkpoint& c, const ModelConfig& model, const std::string& path) {
+  // One statistic per input feature: `x' = (x - shift) * multiplier`.
+  for (const char* name : {"normalizer.shift", "normalizer.multiplier"})
+    check_shape(c, name, 1, c.input_width, path, "input_width " + std::to_string(c.input_width));
   std::int64_t width = c.input_width;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const LayerConfig& layer = model.layers[i];

@@ -2,8 +2,10 @@
 // match the ones metrics.csv logged for the checkpoint's epoch.
 #include "core/train/checkpoint_eval.hpp"
 
+#include <cmath>
 #include <iostream>
 
+#include "core/checkpoint/finite_values.hpp"
 #include "core/checkpoint/model_shapes.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/config/overrides.hpp"
@@ -163,6 +165,22 @@ Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
   return chosen;
 }
 
+void check_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
+                            const std::string& path) {
+  check_model_tensors(checkpoint, config.model, path);
+  check_parameters_finite(checkpoint, path);
+}
+
+void refuse_non_finite_outputs(const Checkpoint& checkpoint, const std::string& path,
+                               const std::string& problem) {
+  const std::string cause =
+      checkpoint.status == "diverged"
+          ? "the run that wrote it " + checkpoint.stop_reason +
+                "; use an earlier checkpoint (best.ckpt keeps the best finite epoch)"
+          : "its weights overflow on this input (did the run diverge?)";
+  throw InputError(path + ": " + problem + ": " + cause);
+}
+
 CheckpointModel load_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
                                       const std::string& path, const std::string& backend_name,
                                       std::int64_t max_batch) {
@@ -192,6 +210,7 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
     throw InputError("--split: unknown split '" + split + "' (known: train, val, test)");
   const Checkpoint ckpt = load_checkpoint(path);
   const Config config = evaluation_config(ckpt, path, request);
+  check_checkpoint_model(ckpt, config, path);
   if (split == "test" && !config.data.test)
     throw InputError((request.config_path.empty() ? path + ": the run's config"
                                                   : request.config_path + ": the config") +
@@ -220,6 +239,10 @@ CheckpointEvaluation evaluate_checkpoint(const std::string& path, const EvalRequ
   out.backend = backend.name();
   out.task = ckpt.task;
   out.metrics = evaluate(backend, *loaded.model, device_data, config.loss, batch, metrics);
+  if (out.metrics.samples > 0 && !std::isfinite(out.metrics.loss))
+    refuse_non_finite_outputs(ckpt, path,
+                              "the model's loss on " + out.split + " is not finite (" +
+                                  format_metric(out.metrics.loss) + ")");
   add_report(out, loaded, device_data, chosen, ckpt, config.loss, batch);
   return out;
 }

@@ -52,6 +52,18 @@ Config stored_config(const Checkpoint& checkpoint, const std::string& path,
 Config evaluation_config(const Checkpoint& checkpoint, const std::string& path,
                          const EvalRequest& request);
 
+// What eval and predict check before using a checkpoint's model, before any data is read:
+// the stored config against the tensors (check_model_tensors, as `inspect` does) and the
+// parameters finite (NaN weights give NaN outputs). InputError naming `path`.
+void check_checkpoint_model(const Checkpoint& checkpoint, const Config& config,
+                            const std::string& path);
+
+// Throws InputError naming `path`, the `problem` (which outputs are not finite) and its
+// likely cause. Finite weights can overflow too: a diverged run's last.ckpt may hold weights
+// of 1e30, whose products give inf - inf. Its results would be NaN, not numbers.
+[[noreturn]] void refuse_non_finite_outputs(const Checkpoint& checkpoint, const std::string& path,
+                                            const std::string& problem);
+
 // A model rebuilt from a checkpoint on a fresh backend, parameters loaded, activation
 // buffers prepared for batches of up to max_batch rows.
 struct CheckpointModel {

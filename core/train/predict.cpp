@@ -3,9 +3,9 @@
 #include "core/train/predict.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
-#include "core/checkpoint/model_shapes.hpp"
 #include "core/data/csv_reader.hpp"
 #include "core/errors.hpp"
 #include "core/model/loss.hpp"
@@ -29,6 +29,14 @@ HostMatrix read_input(const Checkpoint& ckpt, const std::string& path, const std
   return load_source(config, source, "data.test", classes).features;
 }
 
+// The first input row whose outputs hold a NaN or an infinity, or -1.
+std::int64_t first_non_finite_row(const HostMatrix& outputs) {
+  for (std::int64_t i = 0; i < outputs.rows; ++i)
+    for (std::int64_t j = 0; j < outputs.cols; ++j)
+      if (!std::isfinite(outputs.at(i, j))) return i;
+  return -1;
+}
+
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -47,7 +55,7 @@ std::string number(const char* format, double value) {
 Predictions predict_checkpoint(const std::string& path, const PredictRequest& request) {
   const Checkpoint ckpt = load_checkpoint(path);
   const Config config = stored_config(ckpt, path);
-  check_model_tensors(ckpt, config.model, path);  // before the model is built from the config
+  check_checkpoint_model(ckpt, config, path);  // before the model is built from the config
   if (static_cast<std::int64_t>(ckpt.feature_names.size()) != ckpt.input_width)
     throw InputError(path + ": the checkpoint names " + std::to_string(ckpt.feature_names.size()) +
                      " features but its model takes " + std::to_string(ckpt.input_width));
@@ -69,6 +77,11 @@ Predictions predict_checkpoint(const std::string& path, const PredictRequest& re
   out.loss = config.loss;
   out.class_names = ckpt.class_names;
   out.outputs = forward_outputs(*loaded.backend, *loaded.model, src, batch);
+  // NaN probabilities would be written as if they were predictions.
+  if (const std::int64_t row = first_non_finite_row(out.outputs); row >= 0)
+    refuse_non_finite_outputs(
+        ckpt, path,
+        "the model's outputs for input row " + std::to_string(row + 1) + " are not finite");
   out.backend = loaded.backend->name();
   return out;
 }
