@@ -49,7 +49,7 @@ int run_train(const TrainOptions& options) {
   if (!options.resume.empty()) {
     resume = load_checkpoint(options.resume);
     check_resume_compatible(config, *resume, options.resume);
-    check_parameters_finite(*resume, options.resume);  // it would diverge at its first batch
+    check_all_tensors_finite(*resume, options.resume);  // it would diverge at its first batch
     normalizer = stored_normalizer(*resume, config.data.normalize, options.resume);
   }
   PreparedData data = prepare_data(config, normalizer);

@@ -79,6 +79,14 @@ TEST_CASE("resume refuses a checkpoint whose weights hold nan") {
                        "tensor 'layers.0.dense.weight' " + kHoldsNonFinite);
 }
 
+TEST_CASE("resume refuses a checkpoint whose optimizer state holds nan") {
+  // After the 131 parameters: optimizer.adam_m (1 x 131), then optimizer.adam_v.
+  constexpr std::size_t kAdamV = 2 * 131 * 4;
+  check_resume_refused(
+      with_value(kAdamV + 4 * 7, std::numeric_limits<float>::quiet_NaN()),
+      "tensor 'optimizer.adam_v' " + kHoldsNonFinite + " (nan at row 0, column 7)");
+}
+
 TEST_CASE("inspect shows a checkpoint with non-finite weights with a warning") {
   TempDir dir("ckpt-contents-inspect");
   const std::string ckpt =

@@ -38,9 +38,12 @@ std::vector<std::string> non_finite_tensors(const Checkpoint& c) {
   return names;
 }
 
-void check_parameters_finite(const Checkpoint& c, const std::string& path) {
+namespace {
+
+template <typename Filter>
+void check_finite(const Checkpoint& c, const std::string& path, Filter&& checked) {
   for (const CheckpointTensor& t : c.tensors) {
-    if (!is_parameter(t)) continue;
+    if (!checked(t)) continue;
     const std::size_t at = first_non_finite(t);
     if (at == t.values.size()) continue;
     const auto row = static_cast<std::int64_t>(at) / t.cols;
@@ -51,6 +54,16 @@ void check_parameters_finite(const Checkpoint& c, const std::string& path) {
                      "): the run that wrote it diverged; use an earlier checkpoint (best.ckpt "
                      "keeps the best finite epoch) or train again, e.g. with a lower optimizer.lr");
   }
+}
+
+}  // namespace
+
+void check_parameters_finite(const Checkpoint& c, const std::string& path) {
+  check_finite(c, path, is_parameter);
+}
+
+void check_all_tensors_finite(const Checkpoint& c, const std::string& path) {
+  check_finite(c, path, [](const CheckpointTensor&) { return true; });
 }
 
 }  // namespace nnrun

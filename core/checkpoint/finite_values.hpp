@@ -17,4 +17,8 @@ std::vector<std::string> non_finite_tensors(const Checkpoint& checkpoint);
 // resume, before a model is built: its outputs would be NaN, written as if they were results.
 void check_parameters_finite(const Checkpoint& checkpoint, const std::string& path);
 
+// The same for every tensor, the optimizer's state and the normalizer included: for a resume,
+// which continues from all of them.
+void check_all_tensors_finite(const Checkpoint& checkpoint, const std::string& path);
+
 }  // namespace nnrun
