@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -138,6 +139,30 @@ TEST_CASE("load_csv: quoting / CRLF / BOM / spaces and blank lines") {
   CHECK(data.features.values == std::vector<float>{1.5f, 2, 3, 4, 5, 6});
   CHECK(data.class_names == std::vector<std::string>{"plain", "say \"hi\"", "two\r\nlines"});
   CHECK(data.labels == std::vector<std::int32_t>{1, 2, 0});
+}
+
+TEST_CASE("load_csv: integer cells read exactly as the general number parser reads them") {
+  // Up to 9 digits take a fast path; longer ones, decimals and signs other than '-' do not.
+  // Both must give the float that from_chars' double, rounded once, gives.
+  const std::vector<std::string> cells = {"0",          "-0",          "007",        "255",
+                                          " 42 ",       "+5",          "-12",        "16777217",
+                                          "123456789",  "-999999999",  "1234567890", "2147483648",
+                                          "0000000001", "-0000000001", "1e3",        "0.5"};
+  std::string text = "x,label\n";
+  for (const std::string& cell : cells) text += cell + ",a\n";
+  TempDir dir;
+  const Dataset data = load_csv(dir.write("ints.csv", text), "label", Task::classification);
+  REQUIRE(data.features.values.size() == cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    CAPTURE(cells[i]);
+    std::string trimmed = cells[i];
+    trimmed.erase(0, trimmed.find_first_not_of(' '));
+    trimmed.erase(trimmed.find_last_not_of(' ') + 1);
+    if (trimmed.front() == '+') trimmed.erase(0, 1);
+    const float expected = static_cast<float>(std::stod(trimmed));
+    const float got = data.features.values[i];
+    CHECK(std::memcmp(&got, &expected, sizeof got) == 0);  // bit for bit: -0 stays -0
+  }
 }
 
 TEST_CASE("load_csv: every error names the file and line") {
