@@ -300,6 +300,28 @@ TEST_CASE("normalizer: statistics match hand-computed values") {
   CHECK(untouched.values == data.values);
 }
 
+TEST_CASE("normalizer: a value that overflows is named with its column and original value") {
+  // minmax over [0, 1e-30] multiplies by 1e30: 1e10 from outside the range does not fit.
+  const HostMatrix train{2, 2, {0.0f, 1.0f, 1e-30f, 2.0f}};
+  const Normalizer n = Normalizer::fit(Normalization::minmax, train, 1.0);
+  HostMatrix fits{1, 2, {5e-31f, 1.5f}};
+  n.apply(fits);
+  CHECK(fits.values[0] == doctest::Approx(0.5));
+  CHECK(fits.values[1] == doctest::Approx(0.5));
+  HostMatrix data{3, 2, {1e-30f, 2.0f, 3.0f, 4.0f, 1e10f, 5.0f}};
+  std::string message;
+  try {
+    n.apply(data);
+  } catch (const DataError& e) {
+    message = e.what();
+  }
+  CHECK(message.find("feature column 0: value 1e+10 does not fit a 32-bit float") !=
+        std::string::npos);
+  // The row that overflowed keeps its values, as the message quotes them.
+  CHECK(data.at(2, 0) == 1e10f);
+  CHECK(data.at(2, 1) == 5.0f);
+}
+
 TEST_CASE("normalizer: restored statistics / wrong widths / standardized Iris") {
   const Dataset iris = load_csv(iris_path, "species", Task::classification);
   const TrainValidation parts = split_train_validation(iris, 0.2, true, 42);

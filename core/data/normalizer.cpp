@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/names.hpp"
@@ -99,21 +101,44 @@ Normalizer Normalizer::from_stats(Normalization kind, std::vector<float> shift,
 
 // In double, so x - shift of two large floats (3e38 - -3e38) does not overflow on the way;
 // only a result that does not fit a float is a problem, reported rather than trained on.
+namespace {
+
+float normalized(float value, float shift, float multiplier) {
+  return static_cast<float>((static_cast<double>(value) - static_cast<double>(shift)) *
+                            static_cast<double>(multiplier));
+}
+
+// Normalizes a row in place; false when a value does not stay finite. Branch-free, so that it
+// vectorizes: with an exit at the first bad value the pass ran scalar (perf: 13 % of loading
+// Fashion-MNIST).
+bool normalize_row(float* __restrict values, const float* __restrict shift,
+                   const float* __restrict multiplier, std::int64_t cols) {
+  int overflow = 0;
+  for (std::int64_t c = 0; c < cols; ++c) {
+    values[c] = normalized(values[c], shift[c], multiplier[c]);
+    overflow |= !(std::fabs(values[c]) <= std::numeric_limits<float>::max());
+  }
+  return overflow == 0;
+}
+
+}  // namespace
+
+// Rows that overflow are left as they were, so that the message can quote the value.
 std::pair<std::int64_t, std::int64_t> Normalizer::transform(HostMatrix& data) const {
   if (data.cols != columns()) {
     throw InputError("normalization was fitted on " + std::to_string(columns()) +
                      " feature columns, but the data has " + std::to_string(data.cols));
   }
   if (kind_ == Normalization::none) return {-1, -1};
+  std::vector<float> original(static_cast<std::size_t>(data.cols));
   for (std::int64_t row = 0; row < data.rows; ++row) {
     float* values = data.values.data() + row * data.cols;
-    for (std::int64_t column = 0; column < data.cols; ++column) {
-      const auto normalized = static_cast<float>(
-          (static_cast<double>(values[column]) - static_cast<double>(shift_[column])) *
-          static_cast<double>(multiplier_[column]));
-      if (!std::isfinite(normalized)) return {row, column};
-      values[column] = normalized;
-    }
+    std::copy(values, values + data.cols, original.begin());
+    if (normalize_row(values, shift_.data(), multiplier_.data(), data.cols)) continue;
+    std::copy(original.begin(), original.end(), values);
+    for (std::int64_t column = 0; column < data.cols; ++column)
+      if (!std::isfinite(normalized(values[column], shift_[column], multiplier_[column])))
+        return {row, column};
   }
   return {-1, -1};
 }
