@@ -49,13 +49,26 @@ bool holds_non_finite(const CheckpointInspection& r, const std::string& tensor) 
          r.non_finite_tensors.end();
 }
 
+// What the non-finite tensors keep from working: the weights and the normalizer are used by
+// every command, the optimizer's state only by a resume.
+std::string non_finite_consequence(const std::vector<std::string>& tensors) {
+  const auto any_in = [&](const char* group) {
+    return std::any_of(tensors.begin(), tensors.end(),
+                       [&](const std::string& name) { return name.starts_with(group); });
+  };
+  if (any_in("layers."))
+    return "the run diverged; eval, predict and train --resume refuse this checkpoint";
+  if (any_in("normalizer.")) return "eval, predict and train --resume refuse this checkpoint";
+  return "train --resume refuses this checkpoint; eval and predict can use its weights";
+}
+
 void print_text(const CheckpointInspection& r) {
   const Checkpoint& c = r.checkpoint;
   auto& o = std::cout;
   if (!r.checksum_ok) o << kCorrupt << ": nothing below can be trusted\n\n";
   if (!r.non_finite_tensors.empty())
     o << "WARNING: non-finite values (NaN or infinity) in " << name_list(r.non_finite_tensors)
-      << ": the run diverged; eval and predict refuse this checkpoint\n\n";
+      << ": " << non_finite_consequence(r.non_finite_tensors) << "\n\n";
   o << "checkpoint   " << r.path << " (" << r.file_bytes << " bytes)\n"
     << "format       version " << c.format_version << ", written by nnrun " << c.nnrun_version
     << "\n"
@@ -84,7 +97,7 @@ void print_text(const CheckpointInspection& r) {
   }
   o << "\ntensors:\n";
   for (const CheckpointTensor& t : c.tensors) {
-    char line[160];
+    char line[256];
     std::snprintf(line, sizeof line, "  %-28s %lld x %lld%s\n", t.name.c_str(),
                   static_cast<long long>(t.rows), static_cast<long long>(t.cols),
                   holds_non_finite(r, t.name) ? "  NON-FINITE VALUES" : "");

@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <iostream>
 #include <system_error>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "app/commands.hpp"
 #include "core/checkpoint/atomic_file.hpp"
@@ -17,15 +20,31 @@ bool same_file(const std::string& a, const std::string& b) {
   return std::filesystem::equivalent(a, b, error);
 }
 
+// The files --input reads: the file itself, or those a source mapping names
+// ('{format: idx, images: I, labels: L}'). A mapping that does not parse names none here;
+// reading it reports the error.
+std::vector<std::string> input_files(const std::string& input) {
+  if (input.empty() || input.front() != '{') return {input};
+  std::vector<std::string> files;
+  try {
+    const YAML::Node mapping = YAML::Load(input);
+    for (const char* key : {"path", "images", "labels"})
+      if (mapping.IsMap() && mapping[key] && mapping[key].IsScalar())
+        files.push_back(mapping[key].Scalar());
+  } catch (const YAML::Exception&) {
+  }
+  return files;
+}
+
 // Writing the predictions over the checkpoint or the input would destroy what they came from.
 void refuse_output_over_a_source(const PredictOptions& options) {
   if (same_file(options.output, options.checkpoint_path))
     throw InputError("--output " + options.output + ": is the checkpoint being read (" +
                      options.checkpoint_path + "); write the predictions to another file");
-  const bool input_is_a_file = !options.input.empty() && options.input.front() != '{';
-  if (input_is_a_file && same_file(options.output, options.input))
-    throw InputError("--output " + options.output + ": is the input being read (" + options.input +
-                     "); write the predictions to another file");
+  for (const std::string& input : input_files(options.input))
+    if (same_file(options.output, input))
+      throw InputError("--output " + options.output + ": is the input being read (" + input +
+                       "); write the predictions to another file");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // Debian package's IDX files, integer pixels 0..255 and a label column: about 130 MB), or
 // a CSV given, loaded several times; reports wall time and throughput.
 //   nnrun_bench_load_csv [runs (default 5)] [file.csv [label]]
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,8 +30,9 @@ std::string write_fashion_csv() {
   const std::string folder = "/usr/share/datasets/fashion-mnist/";
   const nnrun::Dataset data = nnrun::load_idx(folder + "train-images-idx3-ubyte.gz",
                                               folder + "train-labels-idx1-ubyte.gz", 0);
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "nnrun_bench_fashion_train.csv").string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("nnrun_bench_fashion_train." + std::to_string(::getpid()) + ".csv"))
+                               .string();
   std::ofstream out(path, std::ios::binary);
   for (std::int64_t c = 0; c < data.features.cols; ++c) out << "pixel" << c << ",";
   out << "label\n";
@@ -39,8 +42,18 @@ std::string write_fashion_csv() {
     out << data.class_names[static_cast<std::size_t>(data.labels[static_cast<std::size_t>(i)])]
         << "\n";
   }
+  if (!out.flush()) throw nnrun::RuntimeFailure(path + ": cannot write the benchmark CSV");
   return path;
 }
+
+// Removes the generated file however the benchmark ends.
+struct RemovedAtExit {
+  std::string path;
+  ~RemovedAtExit() {
+    std::error_code ignored;
+    if (!path.empty()) std::filesystem::remove(path, ignored);
+  }
+};
 
 }  // namespace
 
@@ -53,6 +66,7 @@ int main(int argc, char** argv) {
   try {
     const bool generated = argc < 3;
     const std::string path = generated ? write_fashion_csv() : argv[2];
+    const RemovedAtExit cleanup{generated ? path : ""};
     const std::string label = argc > 3 ? argv[3] : "";
     const double bytes = static_cast<double>(std::filesystem::file_size(path));
     std::vector<double> seconds;
@@ -65,7 +79,6 @@ int main(int argc, char** argv) {
       rows = data.size();
       cols = data.features.cols;
     }
-    if (generated) std::filesystem::remove(path);
     const double best = *std::min_element(seconds.begin(), seconds.end());
     std::printf("load_csv: %s (%.1f MB)\n", path.c_str(), bytes / 1e6);
     std::printf("rows %lld x %lld features, %d runs\n", static_cast<long long>(rows),
@@ -73,7 +86,7 @@ int main(int argc, char** argv) {
     std::printf("wall time   best %.3f s   median %.3f s\n", best, median(seconds));
     std::printf("throughput  %.0f rows/s   %.0f MB/s of text (best run)\n", rows / best,
                 bytes / best / 1e6);
-  } catch (const nnrun::InputError& error) {
+  } catch (const std::exception& error) {
     std::fprintf(stderr, "%s\n", error.what());
     return 2;
   }

@@ -162,21 +162,19 @@ collect_command() {
 check_values() {
   local i a err
   echo "checking $n config$( ((n == 1)) || echo s) ..."
-  # The config with the sweep-wide overrides alone first, so that a mistake there is not
-  # blamed on the first value.
-  train_command 0
-  local base_cmd=("$NNRUN" check)
-  for a in "${cmd[@]:2:${#cmd[@]}-4}"; do [[ "$a" == --quiet ]] || base_cmd+=("$a"); done
-  if ! err=$("${base_cmd[@]}" 2>&1 >/dev/null); then
-    echo "sweep_model_size.sh: $err" >&2
-    exit 2
-  fi
   for i in "${!values[@]}"; do
     train_command "$i"  # the very command each run gets, as `nnrun check` (no --quiet there)
     local check_cmd=("$NNRUN" check)
     for a in "${cmd[@]:2}"; do [[ "$a" == --quiet ]] || check_cmd+=("$a"); done
     if ! err=$("${check_cmd[@]}" 2>&1 >/dev/null); then
-      echo "sweep_model_size.sh: $key = ${values[i]}: $err" >&2
+      # The same error without the swept value: the sweep-wide --set is at fault, not the value.
+      # (Only then: a --set may be valid with the swept values alone, e.g. momentum with sgd.)
+      local base_cmd=("${check_cmd[@]:0:${#check_cmd[@]}-2}") base_err
+      if ! base_err=$("${base_cmd[@]}" 2>&1 >/dev/null) && [[ "$base_err" == "$err" ]]; then
+        echo "sweep_model_size.sh: $err" >&2
+      else
+        echo "sweep_model_size.sh: $key = ${values[i]}: $err" >&2
+      fi
       exit 2
     fi
   done

@@ -95,8 +95,8 @@ TEST_CASE("inspect shows a checkpoint with non-finite weights with a warning") {
   CAPTURE(text.output);
   CHECK(text.exit_code == 0);
   CHECK(text.output.rfind("WARNING: non-finite values (NaN or infinity) in layers.0.dense.bias: " +
-                              std::string("the run diverged; eval and predict refuse this "
-                                          "checkpoint\n"),
+                              std::string("the run diverged; eval, predict and train --resume "
+                                          "refuse this checkpoint\n"),
                           0) == 0);
   CHECK(contains(text.output, "layers.0.dense.bias          1 x 16  NON-FINITE VALUES\n"));
   CHECK(contains(text.output, "layers.0.dense.weight        16 x 4\n"));
@@ -106,6 +106,16 @@ TEST_CASE("inspect shows a checkpoint with non-finite weights with a warning") {
   CAPTURE(json.output);
   CHECK(json.exit_code == 0);
   CHECK(contains(json.output, "\"non_finite_tensors\": [\n    \"layers.0.dense.bias\"\n  ]"));
+
+  // NaN only in the optimizer's state: the weights still serve eval and predict.
+  const std::string state = dir.write(
+      "state.ckpt", with_value(2 * 131 * 4 + 4 * 7, std::numeric_limits<float>::quiet_NaN()));
+  const CommandResult state_text = run_nnrun("inspect " + state);
+  CHECK(state_text.output.rfind("WARNING: non-finite values (NaN or infinity) in "
+                                "optimizer.adam_v: train --resume refuses this checkpoint; eval "
+                                "and predict can use its weights\n",
+                                0) == 0);
+  CHECK(run_nnrun("eval " + state + " --data " + kIris).exit_code == 0);
 
   const CommandResult clean = run_nnrun("inspect --json " + real_run().best);
   CHECK(contains(clean.output, "\"non_finite_tensors\": []"));

@@ -84,6 +84,11 @@ TEST_CASE("cli: predict never writes over its checkpoint or its input / writes i
       run_nnrun("predict " + ckpt + " --input " + input + " --output " + dir.file(".") + "/in.csv");
   CHECK(over_input.exit_code == 2);
   CHECK(over_input.output.find("is the input being read") != std::string::npos);
+  // Nor over a file a source mapping names.
+  const CommandResult over_mapped = run_nnrun(
+      "predict " + ckpt + " --input '{format: csv, path: " + input + "}' --output " + input);
+  CHECK(over_mapped.exit_code == 2);
+  CHECK(over_mapped.output.find("is the input being read") != std::string::npos);
   CHECK(read_file(ckpt) == ckpt_bytes);
   CHECK(read_file(input) == input_bytes);
 

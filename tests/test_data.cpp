@@ -165,6 +165,23 @@ TEST_CASE("load_csv: integer cells read exactly as the general number parser rea
   }
 }
 
+TEST_CASE("load_csv: many blank lines after few wide rows load as before") {
+  // The rows are reserved from the line count, bounded by the bytes a row needs at least:
+  // 2,000 columns and a million blank lines must not reserve two billion floats.
+  std::string header, row;
+  for (int c = 0; c < 2000; ++c) {
+    header += "c" + std::to_string(c) + ",";
+    row += std::to_string(c % 7) + ",";
+  }
+  TempDir dir;
+  const std::string text =
+      header + "label\n" + row + "a\n" + row + "b\n" + std::string(1000000, '\n');
+  const Dataset data = load_csv(dir.write("blank.csv", text), "label", Task::classification);
+  CHECK(data.size() == 2);
+  CHECK(data.features.cols == 2000);
+  CHECK(data.features.values.capacity() < 1000 * 2000);
+}
+
 TEST_CASE("load_csv: every error names the file and line") {
   TempDir dir;
   const auto check = [&](const std::string& text, const std::string& expected,

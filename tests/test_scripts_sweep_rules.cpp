@@ -43,6 +43,15 @@ TEST_CASE("sweep script checks every value before training and refuses duplicate
   CHECK(bad_set.output.find("traning") != std::string::npos);
   CHECK(bad_set.output.find("dense.units = 3") == std::string::npos);
   CHECK_FALSE(fs::exists(out + "/runs"));
+  // A sweep-wide --set that holds only together with the swept values is no mistake.
+  const CommandResult together = run_shell(
+      script("sweep_model_size.sh", config +
+                                        " --key optimizer.type --values sgd,rmsprop --set "
+                                        "optimizer.momentum=0.9 --slurm --out " +
+                                        q(out)));
+  INFO(together.output);
+  CHECK(together.exit_code == 0);  // --slurm checks every value, writes its files, trains nothing
+  CHECK(fs::exists(out + "/sweep.sbatch"));
 }
 
 TEST_CASE("sweep script moves an earlier sweep aside and collects only its own") {

@@ -1,4 +1,4 @@
-// non_finite_tensors and check_parameters_finite: one pass over the values read.
+// non_finite_tensors and the checks that refuse them: one pass over the values read.
 #include "core/checkpoint/finite_values.hpp"
 
 #include <algorithm>
@@ -29,17 +29,6 @@ bool is_parameter(const CheckpointTensor& t) {
   return t.name.starts_with("layers.");
 }
 
-}  // namespace
-
-std::vector<std::string> non_finite_tensors(const Checkpoint& c) {
-  std::vector<std::string> names;
-  for (const CheckpointTensor& t : c.tensors)
-    if (first_non_finite(t) < t.values.size()) names.push_back(t.name);
-  return names;
-}
-
-namespace {
-
 template <typename Filter>
 void check_finite(const Checkpoint& c, const std::string& path, Filter&& checked) {
   for (const CheckpointTensor& t : c.tensors) {
@@ -57,6 +46,13 @@ void check_finite(const Checkpoint& c, const std::string& path, Filter&& checked
 }
 
 }  // namespace
+
+std::vector<std::string> non_finite_tensors(const Checkpoint& c) {
+  std::vector<std::string> names;
+  for (const CheckpointTensor& t : c.tensors)
+    if (first_non_finite(t) < t.values.size()) names.push_back(t.name);
+  return names;
+}
 
 void check_parameters_finite(const Checkpoint& c, const std::string& path) {
   check_finite(c, path, is_parameter);

@@ -117,7 +117,7 @@ std::string quote_yaml_string(std::string_view text) {
 
 namespace {
 
-// `!!int 3`, `!!float 0.01`, `!!bool true`, `!!null ~`: YAML's own scalar types, named
+// `!!int 3`, `!!float 0.01`, `!!bool true`: YAML's own scalar types, named
 // explicitly, with text of that type. They read as the same plain scalar would; `!!int 0.5`
 // does not.
 bool has_fitting_core_scalar_tag(const YAML::Node& node) {
@@ -126,9 +126,12 @@ bool has_fitting_core_scalar_tag(const YAML::Node& node) {
   if (tag == "tag:yaml.org,2002:int") return parse_integer(text).has_value();
   if (tag == "tag:yaml.org,2002:float") return parse_number(text).has_value();
   if (tag == "tag:yaml.org,2002:bool") return parse_bool(text).has_value();
-  if (tag == "tag:yaml.org,2002:null")
-    return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
-  return false;
+  return false;  // !!null is no value at all, as a plain `~` is
+}
+
+bool is_number_or_bool_tag(const std::string& tag) {
+  return tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+         tag == "tag:yaml.org,2002:bool";
 }
 
 // "!!str" for YAML's own tags, the tag as written otherwise.
@@ -148,6 +151,12 @@ std::string describe_node(const YAML::Node& node) {
     case YAML::NodeType::Scalar:
       if (is_plain_scalar(node)) return quote_yaml_string(node.Scalar());
       if (node.Tag() == "!") return quote_yaml_string(node.Scalar()) + " (a quoted string)";
+      if (node.Tag() == "tag:yaml.org,2002:null") return "nothing";
+      // `!!int 0x10` is refused as a plain 0x10 is: the tag is not the problem, so it goes
+      // unmentioned; in `!!int 0.5` it is.
+      if (is_number_or_bool_tag(node.Tag()) && !parse_number(node.Scalar()) &&
+          !parse_bool(node.Scalar()))
+        return quote_yaml_string(node.Scalar());
       return quote_yaml_string(node.Scalar()) + " (tagged " + tag_as_written(node.Tag()) + ")";
     case YAML::NodeType::Sequence:
       return "a list";

@@ -72,17 +72,19 @@ std::string read_whole_file(const std::string& path) {
   std::string bytes;
   std::error_code size_error;
   const std::uintmax_t size = std::filesystem::file_size(path, size_error);
-  if (!size_error) {  // a regular file: one read into the final buffer, nothing regrown
+  if (!size_error) {  // a regular file: one read of its size into the final buffer
     bytes.resize(static_cast<std::size_t>(size));
     in.read(bytes.data(), static_cast<std::streamsize>(size));
     bytes.resize(static_cast<std::size_t>(in.gcount()));  // shorter if it shrank meanwhile
-    if (in.bad()) throw DataError(path + ": read error");
-  } else {  // a stream (/dev/stdin, a pipe): read to its end
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw DataError(path + ": read error");
-    bytes = std::move(text).str();
   }
+  // Whatever is left: all of a stream (/dev/stdin, a pipe), or what a file grew by, or a
+  // file whose size the system does not report (some /proc or FUSE files say 0).
+  if (in) {
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    bytes += std::move(rest).str();
+  }
+  if (in.bad()) throw DataError(path + ": read error");
   check_plain_text(path, bytes);
   return bytes;
 }
@@ -347,9 +349,12 @@ Dataset load_csv(const std::string& path, const std::string& label, Task task,
   dataset.targets.cols = task == Task::regression ? 1 : 0;
   std::vector<std::string> label_texts;
 
-  // One row a line at most: reserving that avoids regrowing (copying) the whole matrix.
+  // Reserving the rows avoids regrowing (copying) the whole matrix. A row is one line at
+  // most, and at least num_columns bytes (its commas and line end), which bounds the
+  // estimate when blank lines are many.
   const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-  dataset.features.values.reserve(lines * (num_columns - 1));
+  const std::size_t rows = std::min(lines, text.size() / num_columns + 1);
+  dataset.features.values.reserve(rows * (num_columns - 1));
   CsvRow row;
   while (cursor.next(row)) {
     check_width(path, row, num_columns);

@@ -99,10 +99,10 @@ Normalizer Normalizer::from_stats(Normalization kind, std::vector<float> shift,
   return Normalizer(kind, std::move(shift), std::move(multiplier));
 }
 
-// In double, so x - shift of two large floats (3e38 - -3e38) does not overflow on the way;
-// only a result that does not fit a float is a problem, reported rather than trained on.
 namespace {
 
+// In double, so x - shift of two large floats (3e38 - -3e38) does not overflow on the way;
+// only a result that does not fit a float is a problem, reported rather than trained on.
 float normalized(float value, float shift, float multiplier) {
   return static_cast<float>((static_cast<double>(value) - static_cast<double>(shift)) *
                             static_cast<double>(multiplier));
