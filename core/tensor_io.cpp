@@ -3,14 +3,25 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 namespace nnrun {
 namespace {
+
+template <typename T>
+constexpr bool holds(DType dtype) {
+  return (std::is_same_v<T, float> && dtype == DType::f32) ||
+         (std::is_same_v<T, double> && dtype == DType::f64) ||
+         (std::is_same_v<T, std::int32_t> && dtype == DType::i32);
+}
 
 template <typename From>
 void upload_converted(Backend& backend, Tensor dst, std::span<const From> values) {
   if (static_cast<std::int64_t>(values.size()) != dst.size())
     throw std::invalid_argument("upload_values: size mismatch");
+  // The same type: straight from the caller's values. A converted copy of a whole data set
+  // was a transient second copy at the peak (Fashion-MNIST: 179 MiB).
+  if (holds<From>(dst.dtype)) return backend.upload(dst, values.data());
   switch (dst.dtype) {
     case DType::f32: {
       std::vector<float> host(values.begin(), values.end());

@@ -17,6 +17,7 @@
 #include "core/data/normalizer.hpp"
 #include "core/data/split.hpp"
 #include "core/errors.hpp"
+#include "core/train/data_pipeline.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace nnrun;
@@ -180,6 +181,21 @@ TEST_CASE("load_csv: many blank lines after few wide rows load as before") {
   CHECK(data.size() == 2);
   CHECK(data.features.cols == 2000);
   CHECK(data.features.values.capacity() < 1000 * 2000);
+}
+
+TEST_CASE("release_samples frees the values of every set and keeps their shapes and names") {
+  PreparedData data;
+  data.train = load_csv(iris_path, "species", Task::classification);
+  data.validation = data.train;
+  data.test = data.train;
+  release_samples(data);
+  for (const Dataset* d : {&data.train, &data.validation, &*data.test}) {
+    CHECK(d->features.values.capacity() == 0);  // freed, not only emptied
+    CHECK(d->labels.capacity() == 0);
+    CHECK(d->size() == 150);
+    CHECK(d->features.cols == 4);
+    CHECK(d->class_names.size() == 3);
+  }
 }
 
 TEST_CASE("load_csv: every error names the file and line") {

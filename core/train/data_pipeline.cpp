@@ -131,6 +131,28 @@ Dataset prepare_evaluation_source(const Config& config, const std::string& key,
   return data;
 }
 
+namespace {
+
+// `v = {}` would keep the capacity: only swapping with an empty vector frees it.
+template <typename T>
+void free_vector(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
+void release_samples(Dataset& data) {
+  free_vector(data.features.values);
+  free_vector(data.targets.values);
+  free_vector(data.labels);
+}
+
+}  // namespace
+
+void release_samples(PreparedData& data) {
+  release_samples(data.train);
+  release_samples(data.validation);
+  if (data.test) release_samples(*data.test);
+}
+
 std::string describe_data(const PreparedData& data) {
   std::string s = std::to_string(data.train.size()) + " training, " +
                   std::to_string(data.validation.size()) + " validation";

@@ -24,6 +24,10 @@ struct PreparedData {
 // "120 training, 30 validation samples, 4 features, 3 classes", as train and check print it.
 std::string describe_data(const PreparedData& data);
 
+// Frees the samples' values (features, labels, targets) of every set, keeping their shapes,
+// names and the rest: for once the backend holds its own copies of them.
+void release_samples(PreparedData& data);
+
 // What a checkpoint's model takes: its input columns in order, and its classes (empty: any).
 struct ModelInputs {
   std::vector<std::string> feature_names;
