@@ -163,7 +163,7 @@ def fashion_table(runs, peaks, batch, out):
                    + f" -> GEMM bound {min(bounds.values()):.3f}-{max(bounds.values()):.3f} "
                    "s per epoch.\n")
     out.append("| tool | epoch s (median) | min | epoch 1 | samples/s | GFLOP/s | % of GEMM bound "
-               "| % of median-round bound | nnrun/torch | test acc | peak RSS MB | wall s |")
+               "| % of median-round bound | nnrun/torch | test acc | peak RSS MiB | wall s |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for tool in tools:
         rs = [r for r in mine if r["tool"] == tool]
@@ -212,7 +212,7 @@ def iris_table(runs, profiles, out):
         return
     out.append("\n### Iris 4-16-3, batch 16, 200 epochs (120 training rows: 1,600 steps)\n")
     out.append("| tool | whole process s | import+load s | per step us (epochs 2..200) | "
-               "test/val acc | peak RSS MB |")
+               "test/val acc | peak RSS MiB |")
     out.append("|---|---|---|---|---|---|")
     rows = sorted({(r["tool"], r["case"]) for r in mine},
                   key=lambda k: (TOOLS.index(k[0]) if k[0] in TOOLS else 99, k[1]))
@@ -248,6 +248,83 @@ def iris_table(runs, profiles, out):
                "time is training only; its accuracy is on its own 30 held-out rows.")
 
 
+# Issue 7's targets. The RSS budget is in bytes: 2 x Fashion-MNIST's 70,000 images as float32
+# (219.52 MB) + 150 MB = 589 MB = 561.7 MiB (ru_maxrss is in KiB: compare like with like).
+FASHION_FLOAT_BYTES = 70000 * 784 * 4
+RSS_BUDGET_BYTES = 2 * FASHION_FLOAT_BYTES + 150e6
+
+
+def pair_medians(runs, case, tool):
+    """{pair: that run's median epoch} for one tool in one case."""
+    return {r["pair"]: statistics.median(later_epochs(r)) for r in runs
+            if r["case"] == case and r["tool"] == tool}
+
+
+def per_pair_ratio(a, b):
+    """Median over the pairs both have of a[pair] / b[pair], or None."""
+    ratios = [a[p] / b[p] for p in a if p in b]
+    return statistics.median(ratios) if ratios else None
+
+
+def mean_accuracy(runs, case, tool):
+    accs = [r["test_accuracy"] for r in runs if r["case"] == case and r["tool"] == tool
+            and r.get("test_accuracy") is not None]
+    return statistics.mean(accs) if accs else None
+
+
+def known(value, test):
+    """test(value), or None when the value was not measured."""
+    return None if value is None else test(value)
+
+
+def targets_section(runs, peaks, profiles, out):
+    """Each of issue 7's targets with the figure this run measured for it."""
+    rows = []
+
+    def row(name, value, met):
+        """met: None when this run did not measure it (e.g. --quick, or no bf16 CPU)."""
+        verdict = "-" if met is None else ("met" if met else "**not met**")
+        rows.append(f"| {name} | {value} | {verdict} |")
+
+    case = "fashion b128"
+    nnrun, torch = pair_medians(runs, case, "nnrun"), pair_medians(runs, case, "pytorch")
+    ratio = per_pair_ratio(nnrun, torch)
+    row("1. epoch <= 0.30 x PyTorch (batch 128)", fmt(ratio, ".2f"), known(ratio, lambda v: v <= 0.30))
+    bounds = {}
+    for p in peaks:
+        if p["batch"] == 128:
+            bounds[p["pair"]] = min(bounds.get(p["pair"], math.inf), 469 * p["step_us"] * 1e-6)
+    fraction = per_pair_ratio(bounds, nnrun)
+    row("1. >= 75 % of the GEMM bound (batch 128)", fmt(fraction and 100 * fraction, ".0f") + " %",
+        known(fraction, lambda v: v >= 0.75))
+    acc, torch_acc = mean_accuracy(runs, case, "nnrun"), mean_accuracy(runs, case, "pytorch")
+    gap = None if acc is None or torch_acc is None else 100 * abs(acc - torch_acc)
+    row("1. test accuracy within 0.5 points of PyTorch", fmt(gap, ".2f") + " points",
+        known(gap, lambda v: v <= 0.5))
+    iris = [r["wall_seconds"] for r in runs if r["case"] == "iris" and r["tool"] == "nnrun"]
+    wall = statistics.median(iris) if iris else None
+    row("2. Iris whole process <= 0.1 s", fmt(wall, ".3f") + " s", known(wall, lambda v: v <= 0.1))
+    steps = [p["median_us"] for p in profiles if p["case"] == "iris"]
+    step = statistics.median(steps) if steps else None
+    row("2. Iris training step <= 25 us", fmt(step, ".1f") + " us", known(step, lambda v: v <= 25))
+    bf16 = per_pair_ratio(pair_medians(runs, case, "nnrun-bf16"), nnrun)
+    row("3. bf16 epoch <= 0.4 x fp32 (batch 128)", fmt(bf16, ".2f"), known(bf16, lambda v: v <= 0.4))
+    bf16_acc = mean_accuracy(runs, case, "nnrun-bf16")
+    bf16_gap = None if acc is None or bf16_acc is None else 100 * abs(acc - bf16_acc)
+    row("3. bf16 test accuracy within 0.5 points of fp32", fmt(bf16_gap, ".2f") + " points",
+        known(bf16_gap, lambda v: v <= 0.5))
+    rss = [r["peak_rss_kb"] * 1024 for r in runs
+           if r["case"].startswith("fashion") and r["tool"].startswith("nnrun")
+           and r.get("peak_rss_kb")]
+    peak = max(rss) if rss else None
+    row(f"4. peak RSS <= 2 x float32 data + 150 MB = {RSS_BUDGET_BYTES / 2**20:.1f} MiB",
+        fmt(peak and peak / 2**20, ".0f") + " MiB", known(peak, lambda v: v <= RSS_BUDGET_BYTES))
+    out.append("\n### Issue 7's targets, as this run measured them\n")
+    out.append("| target | measured | |")
+    out.append("|---|---|---|")
+    out.extend(rows)
+
+
 def table(results):
     runs, peaks, profiles = [], [], []
     with open(results) as f:
@@ -260,6 +337,7 @@ def table(results):
     for batch in (128, 32, 512):
         fashion_table(runs, peaks, batch, out)
     iris_table(runs, profiles, out)
+    targets_section(runs, peaks, profiles, out)
     out.append("\n" + __doc__.split("Definitions (printed under the tables too):\n", 1)[1])
     print("\n".join(out))
 
