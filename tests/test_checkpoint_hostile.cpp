@@ -137,11 +137,11 @@ TEST_CASE("hostile checkpoint header fields are input errors") {
               "not an nnrun checkpoint (header format field)");
   check_error(h.error_with("metrics:\n", "metrics:\n  [a]: 1\n"), "metrics: expected names");
   check_error(h.error_with("  lr: 0.01\n", "  lr: fast\n"), "metrics.lr: expected a number");
-  check_error(h.error_with("status: running", "status: [a, b]"), "status: expected a single");
+  check_error(h.error_with("status: finished", "status: [a, b]"), "status: expected a single");
   check_error(h.error_with("class_names: [", "class_names: [[x], "), "class_names");
   check_error(h.error_with("config: |", "configuration: |"), "config: missing");
   // Values from a closed set, and fields that must agree with each other.
-  check_error(h.error_with("status: running", "status: exploded"), "status: expected running");
+  check_error(h.error_with("status: finished", "status: exploded"), "status: expected running");
   check_error(h.error_with("backend: cpu", "backend: tpu"), "backend: expected cpu");
   check_error(h.error_with("feature_names: [", "feature_names: [extra, "),
               "feature_names: holds 5 names for input_width 4");

@@ -292,6 +292,25 @@ TEST_CASE("split: unstratified and regression round the whole set / empty parts 
   CHECK_THROWS_AS(split_train_validation(all, 1.0, false, 7), InputError);
 }
 
+TEST_CASE("split: a label with a class a row points at a continuous target") {
+  Dataset all;
+  all.source = "reg.csv";
+  all.features = {8, 1, std::vector<float>(8, 1.0f)};
+  for (int i = 0; i < 8; ++i) {
+    all.labels.push_back(i);
+    all.class_names.push_back(std::to_string(100.5 + i));
+  }
+  std::string message;
+  try {
+    split_train_validation(all, 0.25, true, 7);
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  CHECK(message ==
+        "reg.csv: validation split 0.25 of 8 rows leaves the validation set empty (stratified, "
+        "with 8 classes for 8 rows: is the label a continuous target? then use loss: mse)");
+}
+
 TEST_CASE("normalizer: statistics match hand-computed values") {
   // Columns: c0 = 1,2,3,4   c1 = 10,10,10,10 (constant)   c2 = -2,0,0,6
   const HostMatrix data{4, 3, {1, 10, -2, 2, 10, 0, 3, 10, 0, 4, 10, 6}};

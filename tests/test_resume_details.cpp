@@ -100,6 +100,27 @@ TEST_CASE("resume: summary.json's epoch_seconds counts the epochs of every proce
   CHECK(reported == doctest::Approx(all).epsilon(1e-9));
 }
 
+TEST_CASE("the last epoch's epoch-N.ckpt says finished as last.ckpt does and resumes alike") {
+  TempDir dir("epoch-n-finished");
+  const std::string run = dir.file("run");
+  const CommandResult r = run_nnrun("train " + source_path("configs/iris.yaml") +
+                                    " -q --epochs 4 --set checkpoint.every_n_epochs=2 "
+                                    "--set early_stopping=null --run-dir " +
+                                    run);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(nnrun::load_checkpoint(run + "/epoch-2.ckpt").status == "running");
+  CHECK(nnrun::load_checkpoint(run + "/epoch-4.ckpt").status == "finished");
+  for (const char* ckpt : {"/epoch-4.ckpt", "/last.ckpt"}) {
+    const CommandResult again = run_nnrun("train " + source_path("configs/iris.yaml") +
+                                          " --epochs 4 --set checkpoint.every_n_epochs=2 --set "
+                                          "early_stopping=null --resume " +
+                                          run + ckpt);
+    CAPTURE(ckpt);
+    CHECK(again.exit_code == 0);
+    CHECK(again.output.find("the run already finished") != std::string::npos);
+  }
+}
+
 TEST_CASE("an interrupt inside an epoch: the summary's final model is part way through it") {
   TempDir dir("interrupt-mid-epoch");
   // 100,000 steps an epoch: a signal sent as training starts lands inside the first epoch.

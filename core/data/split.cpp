@@ -121,7 +121,16 @@ TrainValidation split_train_validation(const Dataset& all, double fraction, bool
     (in_validation[row] ? validation_rows : train_rows).push_back(row);
   }
   if (validation_rows.empty()) {
-    throw InputError(describe(all, fraction) + " leaves the validation set empty");
+    // Stratification keeps a training row of every class: with (nearly) one row a class, as
+    // when a continuous target is read as class labels, nothing is left to hold out.
+    const bool label_looks_continuous =
+        by_class && 2 * static_cast<std::int64_t>(all.class_names.size()) > total;
+    throw InputError(describe(all, fraction) + " leaves the validation set empty" +
+                     (label_looks_continuous
+                          ? " (stratified, with " + std::to_string(all.class_names.size()) +
+                                " classes for " + std::to_string(total) +
+                                " rows: is the label a continuous target? then use loss: mse)"
+                          : ""));
   }
   if (train_rows.empty()) {
     throw InputError(describe(all, fraction) + " leaves the training set empty");

@@ -326,7 +326,9 @@ TrainSummary Trainer::run() {
     if (es.enabled) decision = stopper.update(record);
     if (decision.stop) summary.stop_reason = stopper.reason();
     // Checkpoints first, then the console line: a line marked "best" is always on disk.
-    const std::string status = decision.stop ? "finished" : "running";
+    // The last epoch's checkpoints (epoch-N.ckpt too) say the run finished, as last.ckpt does.
+    const bool finishes = decision.stop || epoch == config_.training.epochs;
+    const std::string status = finishes ? "finished" : "running";
     if (is_best) {
       // The summary's best follows best.ckpt: a save that fails leaves both at the earlier one.
       if (ck.save_best) save_checkpoint(in_run("best.ckpt"), snapshot(record, status));
