@@ -5,7 +5,6 @@
 #include <chrono>
 #include <filesystem>
 #include <limits>
-#include <thread>
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
@@ -18,6 +17,7 @@
 #include "core/train/run_directory.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/run_lock.hpp"
+#include "core/train/settings_notes.hpp"
 #include "core/train/snapshot.hpp"
 #include "core/train/trainer_state.hpp"
 
@@ -179,26 +179,8 @@ TrainSummary Trainer::run() {
                    ? " and " + std::to_string(partial.batches_done) + " batches of the next"
                    : std::string()));
   log_.line("data: " + describe_data(data_));
-  // Keras and PyTorch run such an epoch as one short batch without a word; say it, since a
-  // typo here changes the optimization (one step per epoch) without any other sign.
-  if (config_.training.batch_size > data_.train.size())
-    log_.line("note: batch_size " + std::to_string(config_.training.batch_size) +
-              " is larger than the " + std::to_string(data_.train.size()) +
-              " training samples: each epoch is one step over all of them");
-  const unsigned cpus = std::thread::hardware_concurrency();  // 0 when unknown
-  if (backend_.name() == "cpu" && cpus > 0 && config_.threads > static_cast<std::int64_t>(cpus))
-    log_.line("note: threads " + std::to_string(config_.threads) + " is more than the " +
-              std::to_string(cpus) + " CPUs of this machine: the extra threads only wait");
-  // Settings that can never take effect within training.epochs: valid, but surely not meant.
-  const std::int64_t epochs = config_.training.epochs;
-  if (config_.early_stopping.enabled && config_.early_stopping.start_from_epoch >= epochs)
-    log_.line("note: early_stopping.start_from_epoch " +
-              std::to_string(config_.early_stopping.start_from_epoch) + " leaves none of the " +
-              std::to_string(epochs) + " epochs to judge: early stopping cannot fire");
-  if (config_.checkpoint.every_n_epochs > epochs)
-    log_.line("note: checkpoint.every_n_epochs " +
-              std::to_string(config_.checkpoint.every_n_epochs) + " is more than the " +
-              std::to_string(epochs) + " epochs: no epoch-N.ckpt will be written");
+  for (const std::string& note : settings_notes(config_, data_.train.size(), backend_.name()))
+    log_.line(note);
   log_.line("model: " + std::to_string(model.parameter_count()) + " parameters; run directory " +
             run_dir);
   if (!moved_aside.empty())
