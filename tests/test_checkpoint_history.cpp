@@ -2,6 +2,7 @@
 // input error naming the file when read, and exit 2 on --resume, never an internal error.
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <string>
 
 #include "core/checkpoint/checkpoint.hpp"
@@ -39,4 +40,33 @@ TEST_CASE("a checkpoint whose history does not hold epochs 1..epoch is an input 
                                       "epoch: 2\n", "epoch: 101\n"),
                              parts.payload),
                        "history: holds 0 epochs, but the checkpoint is at epoch 101");
+}
+
+// serialize_checkpoint keeps the text of rows it formatted before; a row that changed since,
+// even only in the sign of a zero, must be formatted again.
+TEST_CASE("the history written is always that of the checkpoint being saved") {
+  Checkpoint c = parse_checkpoint(real_run().bytes, "real.ckpt");
+  REQUIRE(c.history.size() == 2);
+  for (int epoch = 3; epoch <= 40; ++epoch) {
+    c.history.push_back({double(epoch), 1.0 / epoch, 0.0, 0.1 * epoch, 0.5, 1e-3, 0.25});
+    c.epoch = epoch;
+    CHECK(parse_checkpoint(serialize_checkpoint(c), "grown.ckpt").history == c.history);
+  }
+  Checkpoint changed = c;
+  changed.history[10][2] = -0.0;          // was +0.0, which compares equal: the bits must decide
+  changed.history[30][1] = 0.25 + 1e-16;  // another double, printed with more digits
+  changed.history[39][6] = 1e-300;
+  const Checkpoint back = parse_checkpoint(serialize_checkpoint(changed), "changed.ckpt");
+  REQUIRE(back.history.size() == changed.history.size());
+  for (std::size_t i = 0; i < back.history.size(); ++i)
+    for (std::size_t k = 0; k < 7; ++k) {
+      CAPTURE(i);
+      CAPTURE(k);
+      CHECK(std::memcmp(&back.history[i][k], &changed.history[i][k], sizeof(double)) == 0);
+    }
+  // A shorter history after a longer one (a resume from an earlier checkpoint).
+  Checkpoint shorter = changed;
+  shorter.history.resize(5);
+  shorter.epoch = 5;
+  CHECK(parse_checkpoint(serialize_checkpoint(shorter), "short.ckpt").history == shorter.history);
 }
