@@ -114,3 +114,36 @@ TEST_CASE("classification_report: a class never predicted has precision 0 and a 
   const std::string text = json.str();
   CHECK_MESSAGE(json_value(text, "classes_averaged") == 2, text);
 }
+
+TEST_CASE("classification_report at 40 classes: no matrix in text and few notes / JSON rows") {
+  // 40 classes, every sample predicted as class 0: 39 classes never predicted, 39 notes.
+  std::vector<std::int32_t> labels, predicted;
+  std::vector<std::string> names;
+  for (int c = 0; c < 40; ++c) {
+    names.push_back("class" + std::to_string(c));
+    labels.push_back(c);
+    predicted.push_back(0);
+  }
+  const auto r = nnrun::classification_report(labels, predicted, names);
+  REQUIRE(r.notes.size() == 39);
+  const std::string text = nnrun::format_classification_report(r);
+  CHECK(text.find("confusion matrix: 40 classes, too wide to print (eval --json has it)") !=
+        std::string::npos);
+  CHECK(text.find("rows: true class") == std::string::npos);
+  std::size_t note_lines = 0;
+  for (std::size_t at = text.find("note: "); at != std::string::npos;
+       at = text.find("note: ", at + 1))
+    ++note_lines;
+  CHECK(note_lines == 6);  // 5 notes and the count of the rest
+  CHECK(text.find("note: ... and 34 more notes") != std::string::npos);
+
+  nnrun::JsonWriter json;
+  json.begin_object();
+  nnrun::write_classification_report(json, r);
+  json.end_object();
+  const std::string out = json.str();
+  // Each matrix row on one line, every note kept.
+  CHECK(out.find("[1, 0, 0, 0") != std::string::npos);
+  CHECK(out.find("precision of 'class39' is 0") != std::string::npos);
+  CHECK(matrix_of(json_array(out, "matrix")).size() == 40);
+}

@@ -87,17 +87,21 @@ ClassificationReport classification_report(const std::vector<std::int32_t>& labe
   return report;
 }
 
-std::string format_classification_report(const ClassificationReport& report) {
-  std::size_t name_width = std::string("macro avg").size();
-  for (const ClassScores& s : report.per_class) name_width = std::max(name_width, s.name.size());
-  std::string out = padded("", name_width) + "  precision     recall   f1-score    support\n";
-  const auto row = [&](const std::string& name, double p, double r, double f, std::int64_t n) {
-    out += padded(name, name_width) + padded(fixed4(p), 11) + padded(fixed4(r), 11) +
-           padded(fixed4(f), 11) + padded(std::to_string(n), 11) + "\n";
-  };
-  for (const ClassScores& s : report.per_class) row(s.name, s.precision, s.recall, s.f1, s.support);
-  row("macro avg", report.macro_precision, report.macro_recall, report.macro_f1, report.samples);
+namespace {
 
+// Wider than a screen it helps nobody: --json has it whatever the class count.
+constexpr std::size_t kMostClassesInText = 20;
+// Beyond this many notes (one a class: a model that never predicts 900 of 1,000 classes),
+// the text shows the first few and a count.
+constexpr std::size_t kMostNotesInText = 10;
+
+void append_confusion_matrix(const ClassificationReport& report, std::size_t name_width,
+                             std::string& out) {
+  if (report.per_class.size() > kMostClassesInText) {
+    out += "\nconfusion matrix: " + std::to_string(report.per_class.size()) +
+           " classes, too wide to print (eval --json has it)\n";
+    return;
+  }
   out +=
       "\nconfusion matrix (rows: true class, columns: predicted class)\n" + padded("", name_width);
   std::vector<std::size_t> widths;
@@ -115,7 +119,31 @@ std::string format_classification_report(const ClassificationReport& report) {
       out += padded(std::to_string(report.confusion[t][c]), widths[c]);
     out += "\n";
   }
-  for (const std::string& note : report.notes) out += "note: " + note + "\n";
+}
+
+void append_notes(const std::vector<std::string>& notes, std::string& out) {
+  const std::size_t shown = notes.size() > kMostNotesInText ? kMostNotesInText / 2 : notes.size();
+  for (std::size_t i = 0; i < shown; ++i) out += "note: " + notes[i] + "\n";
+  if (shown < notes.size())
+    out += "note: ... and " + std::to_string(notes.size() - shown) +
+           " more notes of these kinds (eval --json lists them all)\n";
+}
+
+}  // namespace
+
+std::string format_classification_report(const ClassificationReport& report) {
+  std::size_t name_width = std::string("macro avg").size();
+  for (const ClassScores& s : report.per_class) name_width = std::max(name_width, s.name.size());
+  std::string out = padded("", name_width) + "  precision     recall   f1-score    support\n";
+  const auto row = [&](const std::string& name, double p, double r, double f, std::int64_t n) {
+    out += padded(name, name_width) + padded(fixed4(p), 11) + padded(fixed4(r), 11) +
+           padded(fixed4(f), 11) + padded(std::to_string(n), 11) + "\n";
+  };
+  for (const ClassScores& s : report.per_class) row(s.name, s.precision, s.recall, s.f1, s.support);
+  row("macro avg", report.macro_precision, report.macro_recall, report.macro_f1, report.samples);
+
+  append_confusion_matrix(report, name_width, out);
+  append_notes(report.notes, out);
   return out;
 }
 
@@ -140,11 +168,8 @@ void write_classification_report(JsonWriter& json, const ClassificationReport& r
   json.key("confusion").begin_object().key("classes").begin_array();
   for (const ClassScores& s : report.per_class) json.value(s.name);
   json.end_array().key("matrix").begin_array();
-  for (const auto& counts : report.confusion) {
-    json.begin_array();
-    for (const std::int64_t n : counts) json.value(static_cast<long long>(n));
-    json.end_array();
-  }
+  for (const auto& counts : report.confusion)
+    json.inline_array(std::vector<long long>(counts.begin(), counts.end()));
   json.end_array().end_object();
   if (report.notes.empty()) return;
   json.key("notes").begin_array();

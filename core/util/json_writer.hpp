@@ -34,6 +34,14 @@ class JsonWriter {
     std::snprintf(buf, sizeof buf, "%.17g", v);
     return raw(buf);
   }
+  // A list of whole numbers on one line, "[3, 0, 1]": a confusion matrix row per line rather
+  // than a number per line (1,000 classes made a million lines).
+  JsonWriter& inline_array(const std::vector<long long>& values) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < values.size(); ++i)
+      text += (i ? ", " : "") + std::to_string(values[i]);
+    return raw(text + "]");
+  }
   template <typename T>
   JsonWriter& field(const std::string& k, const T& v) {
     key(k);
