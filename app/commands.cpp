@@ -15,6 +15,7 @@
 #include "core/model/model_summary.hpp"
 #include "core/train/compatibility.hpp"
 #include "core/train/data_pipeline.hpp"
+#include "core/train/optimizer.hpp"
 #include "core/train/resume.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/snapshot.hpp"
@@ -25,6 +26,23 @@ namespace nnrun::app {
 namespace {
 BackendOptions backend_options(const Config& config) {
   return {config.backend, static_cast<int>(config.threads), config.precision};
+}
+
+std::int64_t sample_bytes(const PreparedData& data) {
+  std::int64_t values = static_cast<std::int64_t>(data.train.features.values.size() +
+                                                  data.validation.features.values.size());
+  if (data.test) values += static_cast<std::int64_t>(data.test->features.values.size());
+  return values * static_cast<std::int64_t>(sizeof(float));
+}
+
+// "the model's 235,146 parameters take about 3.6 MiB for weights, gradients and optimizer
+// state; the data 209.4 MiB": the two sizes that grow with a config.
+std::string memory_summary(const Config& config, std::int64_t input_width,
+                           std::int64_t data_bytes) {
+  const std::int64_t parameters = parameter_count(config.model, input_width).value_or(0);
+  return "the model's " + std::to_string(parameters) + " parameters take about " +
+         approximate_bytes(training_state_bytes(parameters, config.optimizer)) +
+         " for weights, gradients and optimizer state; the data " + approximate_bytes(data_bytes);
 }
 
 // A backend or precision this machine cannot run is a config error at its key.
@@ -57,12 +75,17 @@ int run_train(const TrainOptions& options) {
   check_model_fits_data(config, data.train);
   check_model_size(config, data.train.features.cols);
   auto backend = make_backend(backend_options(config));
+  const std::string memory = memory_summary(config, data.train.features.cols, sample_bytes(data));
   RunLog log(options.quiet);
   Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log,
                   /*progress_bar=*/!options.quiet, resume ? &*resume : nullptr, options.resume);
   TrainSummary summary;
   try {
     summary = trainer.fit();
+  } catch (const std::bad_alloc&) {  // say what needed the memory
+    const RuntimeFailure failure("out of memory: " + memory + " (nnrun check shows these)");
+    log.file_line(error_message(failure));
+    throw failure;
   } catch (const std::exception& e) {  // main() prints it; train.log gets it too
     log.file_line(error_message(e));
     throw;
@@ -88,6 +111,8 @@ int run_check(const CheckOptions& options) {
   std::cout << options.config_path << ": OK\n"
             << "data: " << describe_data(data) << "\n\n"
             << format_layer_table(summarize_layers(config.model, data.train.features.cols))
+            << "memory: " << memory_summary(config, data.train.features.cols, sample_bytes(data))
+            << "\n"
             << "\nresolved config (defaults filled in, overrides applied):\n"
             << resolved_config_yaml(config);
   return 0;

@@ -29,8 +29,9 @@ void check_model_fits_data(const Config& config, const Dataset& train) {
         why = "mse needs one output per target column, and there are " + std::to_string(expected);
         break;
     }
-    throw config.error_at(key + ".units",
-                          "the last layer has " + std::to_string(out.units) + " units but " + why);
+    throw config.error_at(key + ".units", "the last layer has " + std::to_string(out.units) +
+                                              (out.units == 1 ? " unit but " : " units but ") +
+                                              why);
   }
   if (config.loss != LossKind::mse && out.activation.kind != Activation::none)
     throw config.error_at(

@@ -16,7 +16,9 @@ std::vector<std::string> settings_notes(const Config& config, std::int64_t train
   const unsigned cpus = std::thread::hardware_concurrency();  // 0 when unknown
   if (backend_name == "cpu" && cpus > 0 && config.threads > static_cast<std::int64_t>(cpus))
     notes.push_back("note: threads " + std::to_string(config.threads) + " is more than the " +
-                    std::to_string(cpus) + " CPUs of this machine: the extra threads only wait");
+                    std::to_string(cpus) +
+                    " CPUs of this machine: the threads take turns and every step waits for "
+                    "them (fewer threads are faster)");
   const std::int64_t epochs = config.training.epochs;
   if (config.early_stopping.enabled && config.early_stopping.start_from_epoch >= epochs)
     notes.push_back("note: early_stopping.start_from_epoch " +

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <limits>
+#include <new>
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
@@ -49,7 +50,7 @@ TrainSummary Trainer::fit() {
     lock_.reset();
     return summary;
   } catch (const std::exception& e) {
-    write_failure_summary(e.what());
+    write_failure_summary(dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : e.what());
     lock_.reset();
     throw;
   }

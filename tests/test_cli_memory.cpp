@@ -1,0 +1,38 @@
+// What a model takes in memory: `check` says it, and a run that runs out of memory says it
+// instead of a bare "out of memory".
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "tests/cli_runner.hpp"
+#include "tests/script_runner.hpp"
+
+using namespace nnrun::testing;
+using nnrun::testing::scripts::q;
+using nnrun::testing::scripts::run_shell;
+
+TEST_CASE("check states the memory of weights and optimizer state and of the data") {
+  // Iris 4-16-3 with Adam: 131 parameters x 4 arrays (weights, gradients, m, v) x 4 bytes.
+  const CommandResult r = run_nnrun("check " + source_path("configs/iris.yaml"));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.find("memory: the model's 131 parameters take about 2.0 KiB for weights, "
+                      "gradients and optimizer state; the data 2.3 KiB\n") != std::string::npos);
+}
+
+TEST_CASE("a model too large for the memory at hand fails naming its size") {
+  // 900 million parameters (13.4 GiB with Adam) under a 3 GB address-space limit.
+  TempDir dir("oom");
+  const std::string run = dir.file("run");
+  const CommandResult r =
+      run_shell("ulimit -v 3000000; " + std::string(NNRUN_BINARY) + " train " +
+                q(source_path("configs/iris.yaml")) +
+                " -q --epochs 1 --set 'model.layers=[{dense: {units: 30000, activation: relu}}, "
+                "{dense: {units: 30000, activation: relu}}, {dense: {units: 3}}]' --run-dir " +
+                q(run));
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("error: out of memory: the model's 900270003 parameters take about 13.4 "
+                      "GiB for weights, gradients and optimizer state") != std::string::npos);
+  CHECK(read_file(run + "/summary.json").find("\"stop_reason\": \"failed: out of memory\"") !=
+        std::string::npos);
+}
