@@ -1,7 +1,8 @@
-// What a model takes in memory: `check` says it, and a run that runs out of memory says it
-// instead of a bare "out of memory".
+// What a run needs and could not get: `check` states the memory a model takes, a run that runs
+// out of memory says how much it needed, one that cannot write summary.json says so.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "tests/cli_runner.hpp"
@@ -34,5 +35,16 @@ TEST_CASE("a model too large for the memory at hand fails naming its size") {
   CHECK(r.output.find("error: out of memory: the model's 900270003 parameters take about 13.4 "
                       "GiB for weights, gradients and optimizer state") != std::string::npos);
   CHECK(read_file(run + "/summary.json").find("\"stop_reason\": \"failed: out of memory\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("a run whose summary.json cannot be written says so beside its error") {
+  TempDir dir("summary-unwritable");
+  const std::string run = dir.file("run");
+  std::filesystem::create_directories(run + "/summary.json");  // a folder in the file's place
+  const CommandResult r =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + run);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("note: " + run + "/summary.json could not be written either") !=
         std::string::npos);
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <limits>
 #include <new>
 
@@ -69,7 +70,12 @@ void Trainer::write_failure_summary(const std::string& error) noexcept {
     summary_.wall_seconds = seconds_since(started_);
     write_summary_json((std::filesystem::path(run_dir_) / "summary.json").string(), run_facts(),
                        summary_);
-  } catch (...) {  // the folder may be what failed; the original error is the one to report
+  } catch (const std::exception& e) {
+    // The folder may be what failed (a full disk); the original error is the one to report,
+    // but say that the run's summary is missing, or stale from an earlier process.
+    std::cerr << "note: " << run_dir_ << "/summary.json could not be written either: " << e.what()
+              << "\n";
+  } catch (...) {
   }
 }
 
