@@ -48,3 +48,20 @@ TEST_CASE("a run whose summary.json cannot be written says so beside its error")
   CHECK(r.output.find("note: " + run + "/summary.json could not be written either") !=
         std::string::npos);
 }
+
+TEST_CASE("a log file that cannot be written is said once in words") {
+  // train.log grows faster than metrics.csv: it meets the file-size limit first.
+  TempDir dir("log-unwritable");
+  const CommandResult r =
+      run_shell("ulimit -f 8; " + std::string(NNRUN_BINARY) + " train " +
+                q(source_path("configs/iris.yaml")) +
+                " -q --epochs 400 --set early_stopping=null --set checkpoint.save_best=false --set "
+                "checkpoint.save_last=false --run-dir " +
+                q(dir.file("run")));
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  const std::string note = "note: the run's log file cannot be written";
+  CHECK(r.output.find(note) != std::string::npos);
+  CHECK(r.output.find(note, r.output.find(note) + 1) == std::string::npos);  // once
+  CHECK(r.output.find("LOG ERROR") == std::string::npos);
+}

@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <iostream>
+
 #include "core/errors.hpp"
 
 namespace nnrun {
@@ -15,6 +17,14 @@ RunLog::RunLog(bool quiet) {
   logger_ = std::make_shared<spdlog::logger>("nnrun", console);
   logger_->set_pattern("%v");
   logger_->set_level(spdlog::level::info);
+  // spdlog's own handler prints "[*** LOG ERROR #0001 ***] ..." for every failed write (a full
+  // disk); say it once, in words, and go on: the console still shows every line.
+  logger_->set_error_handler([this](const std::string& message) {
+    if (write_failed_) return;
+    write_failed_ = true;
+    std::cerr << "note: the run's log file cannot be written (" << message
+              << "); it stops here, the console goes on\n";
+  });
 }
 
 RunLog::~RunLog() {

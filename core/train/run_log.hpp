@@ -29,6 +29,7 @@ class RunLog {
  private:
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<spdlog::sinks::sink> file_;
+  bool write_failed_ = false;  // said once
 };
 
 }  // namespace nnrun
