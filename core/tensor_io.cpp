@@ -53,6 +53,16 @@ void upload_values(Backend& backend, Tensor dst, std::span<const std::int32_t> v
   upload_converted(backend, dst, values);
 }
 
+std::vector<float> download_floats(Backend& backend, Tensor src) {
+  if (src.dtype != DType::f32) {
+    const std::vector<double> values = download_values(backend, src);
+    return {values.begin(), values.end()};
+  }
+  std::vector<float> out(static_cast<std::size_t>(src.size()));
+  backend.download(src, out.data());
+  return out;
+}
+
 std::vector<double> download_values(Backend& backend, Tensor src) {
   std::vector<char> raw(src.bytes());
   backend.download(src, raw.data());

@@ -70,3 +70,14 @@ TEST_CASE("the history written is always that of the checkpoint being saved") {
   shorter.epoch = 5;
   CHECK(parse_checkpoint(serialize_checkpoint(shorter), "short.ckpt").history == shorter.history);
 }
+
+// save_checkpoint writes the pieces one after another: the file must be byte for byte what
+// serialize_checkpoint assembles, trailer crc32 included.
+TEST_CASE("a saved checkpoint file holds exactly the serialized bytes") {
+  const Checkpoint c = parse_checkpoint(real_run().bytes, "real.ckpt");
+  TempDir dir("saved-pieces");
+  const std::string path = dir.file("x.ckpt");
+  save_checkpoint(path, c);
+  CHECK(read_file(path) == serialize_checkpoint(c));
+  CHECK(parse_checkpoint(read_file(path), path).tensors.size() == c.tensors.size());
+}

@@ -38,6 +38,15 @@ class FileDescriptor {
 };
 
 // Writes all of `contents` to `fd`; the errno of a failed write (EIO for a zero-byte one).
+int write_all(int fd, std::string_view contents);
+
+// Every piece in order, as one file's contents.
+int write_all(int fd, std::span<const std::string_view> pieces) {
+  for (const std::string_view piece : pieces)
+    if (const int err = write_all(fd, piece); err != 0) return err;
+  return 0;
+}
+
 int write_all(int fd, std::string_view contents) {
   const char* p = contents.data();
   std::size_t left = contents.size();
@@ -75,7 +84,8 @@ std::string final_target(const std::string& path) {
 
 // A FIFO, a terminal, /dev/null or /dev/stdout: written into, as `>` in a shell would.
 // Replacing it by a renamed regular file would destroy the node (as root, even in /dev).
-void write_in_place(const std::string& path, const std::string& target, std::string_view contents) {
+void write_in_place(const std::string& path, const std::string& target,
+                    std::span<const std::string_view> contents) {
   FileDescriptor fd(::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
     const int err = errno;
@@ -92,7 +102,7 @@ void write_in_place(const std::string& path, const std::string& target, std::str
 // `target` is missing or a regular file: replaced by a renamed temporary file in its folder,
 // with `mode` (the replaced file's permissions, or -1 for a new file's default).
 void replace_atomically(const std::string& path, const std::string& target,
-                        std::string_view contents, int mode) {
+                        std::span<const std::string_view> contents, int mode) {
   namespace fs = std::filesystem;
   const fs::path target_path(target);
   const fs::path folder = target_path.has_parent_path() ? target_path.parent_path() : fs::path(".");
@@ -134,6 +144,10 @@ void replace_atomically(const std::string& path, const std::string& target,
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view contents) {
+  write_file_atomically(path, std::span<const std::string_view>(&contents, 1));
+}
+
+void write_file_atomically(const std::string& path, std::span<const std::string_view> contents) {
   // What the kernel finds at `path` first: /dev/stdout on a pipe links to "pipe:[N]", which
   // is no path to follow by hand, yet opening /dev/stdout itself writes into the pipe.
   struct stat found {};

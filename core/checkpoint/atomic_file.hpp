@@ -2,6 +2,7 @@
 // rename it over the target, fsync the folder. Readers see the old file or the new one.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,8 @@ namespace nnrun {
 // Throws RuntimeFailure naming the file on any failed write, flush, sync or rename, and for
 // a folder in the target's place; the previous file at `path` is then untouched.
 void write_file_atomically(const std::string& path, std::string_view contents);
+// The same with the contents in pieces, written one after another: a large file need not be
+// assembled in memory first.
+void write_file_atomically(const std::string& path, std::span<const std::string_view> contents);
 
 }  // namespace nnrun

@@ -9,15 +9,20 @@
 
 namespace nnrun {
 
-inline std::uint32_t crc32_of(const char* data, std::size_t size) {
-  uLong crc = crc32(0L, Z_NULL, 0);
+// `crc` continued over more data (a first piece's crc32_of starts it).
+inline std::uint32_t crc32_more(std::uint32_t crc, const char* data, std::size_t size) {
+  uLong value = crc;
   while (size > 0) {
     const uInt chunk = static_cast<uInt>(std::min<std::size_t>(size, std::size_t{1} << 30));
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), chunk);
+    value = crc32(value, reinterpret_cast<const Bytef*>(data), chunk);
     data += chunk;
     size -= chunk;
   }
-  return static_cast<std::uint32_t>(crc);
+  return static_cast<std::uint32_t>(value);
+}
+
+inline std::uint32_t crc32_of(const char* data, std::size_t size) {
+  return crc32_more(static_cast<std::uint32_t>(crc32(0L, Z_NULL, 0)), data, size);
 }
 
 }  // namespace nnrun

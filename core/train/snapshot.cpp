@@ -6,14 +6,6 @@
 #include "core/version.hpp"
 
 namespace nnrun {
-namespace {
-
-std::vector<float> to_float(const std::vector<double>& v) {
-  return {v.begin(), v.end()};
-}
-
-}  // namespace
-
 Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
   Checkpoint c;
   c.nnrun_version = kVersion;
@@ -35,14 +27,14 @@ Checkpoint make_checkpoint(Backend& backend, const SnapshotSource& s) {
   c.state = s.state;
   for (const EpochRecord& r : s.history) c.history.push_back(history_row(r));
 
-  const std::vector<double> params = s.model.download_parameters();
-  for (const NamedParameter& p : s.model.parameter_layout()) {
-    const auto first = params.begin() + p.offset;
-    c.tensors.push_back({p.name, p.rows, p.cols, {first, first + p.rows * p.cols}});
-  }
+  // Each tensor is downloaded into its own vector: no copy of the whole arena on the way.
+  const Tensor arena = s.model.parameters();
+  for (const NamedParameter& p : s.model.parameter_layout())
+    c.tensors.push_back({p.name, p.rows, p.cols,
+                         download_floats(backend, arena.flat_view(p.offset, p.rows, p.cols))});
   for (const auto& [name, tensor] : s.optimizer.state())
-    c.tensors.push_back({"optimizer." + name, tensor.rows, tensor.cols,
-                         to_float(download_values(backend, tensor))});
+    c.tensors.push_back(
+        {"optimizer." + name, tensor.rows, tensor.cols, download_floats(backend, tensor)});
   const auto width = static_cast<std::int64_t>(s.normalizer.shift().size());
   c.tensors.push_back({"normalizer.shift", 1, width, s.normalizer.shift()});
   c.tensors.push_back({"normalizer.multiplier", 1, width, s.normalizer.multiplier()});
