@@ -81,6 +81,10 @@ inline std::string frame(const std::string& header, const std::string& payload,
   return out + u32le(crc32_of(out.data(), out.size()));
 }
 
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // `text` with the first `from` replaced by `to`; `from` must occur.
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);

@@ -20,10 +20,6 @@ using namespace nnrun::testing::ckpt;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // The real iris checkpoint (4 -> 16 -> 3) with the header's first `from` replaced by `to`.
 std::string with_header(const std::string& from, const std::string& to) {
   const Parts parts = split_checkpoint(real_run().bytes);

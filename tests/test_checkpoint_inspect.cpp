@@ -16,10 +16,6 @@ using namespace nnrun::testing::ckpt;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // The real checkpoint with the first `from` in it replaced (same length), crc left stale.
 std::string corrupted(const std::string& from, const std::string& to) {
   REQUIRE(from.size() == to.size());
