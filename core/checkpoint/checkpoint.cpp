@@ -76,23 +76,6 @@ std::string history_entry(const std::vector<HistoryRow>& rows) {
   return "history: |\n" + cache.of(rows);
 }
 
-// The header's config entry, as the emitter writes it (a literal block). The emitter checks
-// each character of the text against its rules for plain and literal scalars, which took a
-// quarter of 2,000 Iris epochs; a run saves the same config at every checkpoint.
-std::string config_entry(const std::string& config_yaml) {
-  static std::mutex mutex;
-  static std::string cached_config, cached_entry;
-  const std::lock_guard lock(mutex);
-  if (cached_entry.empty() || config_yaml != cached_config) {
-    YAML::Emitter e;
-    e << YAML::BeginMap << YAML::Key << "config" << YAML::Value << YAML::Literal << config_yaml
-      << YAML::EndMap;
-    cached_config = config_yaml;
-    cached_entry = std::string(e.c_str()) + "\n";
-  }
-  return cached_entry;
-}
-
 std::string header_yaml(const Checkpoint& c) {
   YAML::Emitter e;
   e.SetDoublePrecision(17);
@@ -120,10 +103,9 @@ std::string header_yaml(const Checkpoint& c) {
   for (const auto& [name, value] : c.state) e << YAML::Key << name << YAML::Value << value;
   e << YAML::EndMap;
   e << YAML::EndMap;
-  // The history and the config are spliced in as text between the maps' entries. The history:
-  // one line per epoch, not a YAML list (thousands of nodes per checkpoint dominated long
-  // runs), and not through the emitter either, which copied the block character by character
-  // at every save.
+  // The history is spliced in as text between the two maps' entries: one line per epoch, not a
+  // YAML list (thousands of nodes per checkpoint dominated long runs), and not through the
+  // emitter either, which copied the block character by character at every save.
   const std::string head = std::string(e.c_str()) + "\n";
   YAML::Emitter rest;
   rest << YAML::BeginMap;
@@ -137,8 +119,9 @@ std::string header_yaml(const Checkpoint& c) {
     offset += t.rows * t.cols * 4;
   }
   rest << YAML::EndSeq;
+  rest << YAML::Key << "config" << YAML::Value << YAML::Literal << c.config_yaml;
   rest << YAML::EndMap;
-  return head + history_entry(c.history) + rest.c_str() + "\n" + config_entry(c.config_yaml);
+  return head + history_entry(c.history) + rest.c_str() + "\n";
 }
 
 }  // namespace
