@@ -20,6 +20,7 @@
 #include "core/train/run_files.hpp"
 #include "core/train/snapshot.hpp"
 #include "core/train/trainer.hpp"
+#include "core/util/byte_size.hpp"
 
 namespace nnrun::app {
 
@@ -35,7 +36,7 @@ std::int64_t sample_bytes(const PreparedData& data) {
   return values * static_cast<std::int64_t>(sizeof(float));
 }
 
-// "the model's 235,146 parameters take about 3.6 MiB for weights, gradients and optimizer
+// "the model's 235146 parameters take about 3.6 MiB for weights, gradients and optimizer
 // state; the data 209.4 MiB": the two sizes that grow with a config.
 std::string memory_summary(const Config& config, std::int64_t input_width,
                            std::int64_t data_bytes) {

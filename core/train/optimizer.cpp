@@ -1,8 +1,6 @@
 // Optimizer: maps config hyper-parameters onto the backend's arena-wide update steps.
 #include "core/train/optimizer.hpp"
 
-#include <cstdio>
-
 namespace nnrun {
 namespace {
 
@@ -28,19 +26,6 @@ std::vector<std::string> state_names(const OptimizerConfig& c) {
 std::int64_t training_state_bytes(std::int64_t parameters, const OptimizerConfig& config) {
   const auto arrays = 2 + static_cast<std::int64_t>(state_names(config).size());
   return parameters * arrays * static_cast<std::int64_t>(sizeof(float));
-}
-
-std::string approximate_bytes(std::int64_t bytes) {
-  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return text;
 }
 
 Optimizer::Optimizer(Backend& backend, const OptimizerConfig& config, std::int64_t parameter_count,

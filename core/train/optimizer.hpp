@@ -13,9 +13,6 @@ namespace nnrun {
 // state arrays (Adam: 2), the part of a run's memory that grows with the model.
 std::int64_t training_state_bytes(std::int64_t parameters, const OptimizerConfig& config);
 
-// "15.1 GiB", "512 bytes": a size for a message.
-std::string approximate_bytes(std::int64_t bytes);
-
 class Optimizer {
  public:
   Optimizer(Backend& backend, const OptimizerConfig& config, std::int64_t parameter_count,
