@@ -2,6 +2,7 @@
 // eval, predict and inspect have files of their own (cmd_*.cpp).
 #include "app/commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <new>
@@ -36,14 +37,29 @@ std::int64_t sample_bytes(const PreparedData& data) {
   return values * static_cast<std::int64_t>(sizeof(float));
 }
 
+// A batch's activations: each layer's output, pre-activation and gradient (about three
+// arrays of batch x width), f32.
+std::int64_t activation_bytes(const Config& config, std::int64_t input_width,
+                              std::int64_t training_rows) {
+  const std::int64_t batch = std::min(config.training.batch_size, training_rows);
+  std::int64_t width = input_width, widths = input_width;
+  for (const LayerConfig& layer : config.model.layers) {
+    if (layer.type == "dense") width = layer.units;
+    widths += width;
+  }
+  return 3 * batch * widths * static_cast<std::int64_t>(sizeof(float));
+}
+
 // "the model's 235146 parameters take about 3.6 MiB for weights, gradients and optimizer
-// state; the data 209.4 MiB": the two sizes that grow with a config.
-std::string memory_summary(const Config& config, std::int64_t input_width,
-                           std::int64_t data_bytes) {
+// state, a batch's activations 1.0 MiB, the data 209.4 MiB": what grows with a config.
+std::string memory_summary(const Config& config, const PreparedData& data) {
+  const std::int64_t input_width = data.train.features.cols;
   const std::int64_t parameters = parameter_count(config.model, input_width).value_or(0);
   return "the model's " + std::to_string(parameters) + " parameters take about " +
          approximate_bytes(training_state_bytes(parameters, config.optimizer)) +
-         " for weights, gradients and optimizer state; the data " + approximate_bytes(data_bytes);
+         " for weights, gradients and optimizer state, a batch's activations " +
+         approximate_bytes(activation_bytes(config, input_width, data.train.size())) +
+         ", the data " + approximate_bytes(sample_bytes(data));
 }
 
 // A backend or precision this machine cannot run is a config error at its key.
@@ -76,7 +92,7 @@ int run_train(const TrainOptions& options) {
   check_model_fits_data(config, data.train);
   check_model_size(config, data.train.features.cols);
   auto backend = make_backend(backend_options(config));
-  const std::string memory = memory_summary(config, data.train.features.cols, sample_bytes(data));
+  const std::string memory = memory_summary(config, data);
   RunLog log(options.quiet);
   Trainer trainer(config, resolved_config_yaml(config), *backend, std::move(data), log,
                   /*progress_bar=*/!options.quiet, resume ? &*resume : nullptr, options.resume);
@@ -112,8 +128,7 @@ int run_check(const CheckOptions& options) {
   std::cout << options.config_path << ": OK\n"
             << "data: " << describe_data(data) << "\n\n"
             << format_layer_table(summarize_layers(config.model, data.train.features.cols))
-            << "memory: " << memory_summary(config, data.train.features.cols, sample_bytes(data))
-            << "\n"
+            << "memory: " << memory_summary(config, data) << "\n"
             << "\nresolved config (defaults filled in, overrides applied):\n"
             << resolved_config_yaml(config);
   return 0;

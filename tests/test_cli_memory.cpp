@@ -13,11 +13,13 @@ using nnrun::testing::scripts::q;
 using nnrun::testing::scripts::run_shell;
 
 TEST_CASE("check states the memory of weights and optimizer state and of the data") {
-  // Iris 4-16-3 with Adam: 131 parameters x 4 arrays (weights, gradients, m, v) x 4 bytes.
+  // Iris 4-16-3 with Adam: 131 parameters x 4 arrays (weights, gradients, m, v) x 4 bytes;
+  // activations 3 x batch 16 x (4 + 16 + 3) x 4 bytes.
   const CommandResult r = run_nnrun("check " + source_path("configs/iris.yaml"));
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   CHECK(r.output.find("memory: the model's 131 parameters take about 2.0 KiB for weights, "
-                      "gradients and optimizer state; the data 2.3 KiB\n") != std::string::npos);
+                      "gradients and optimizer state, a batch's activations 4.3 KiB, the data "
+                      "2.3 KiB\n") != std::string::npos);
 }
 
 TEST_CASE("a model too large for the memory at hand fails naming its size") {
@@ -39,14 +41,25 @@ TEST_CASE("a model too large for the memory at hand fails naming its size") {
 }
 
 TEST_CASE("a run whose summary.json cannot be written says so beside its error") {
+  // metrics.csv fails first; the failure summary then fails too (folders in both places).
   TempDir dir("summary-unwritable");
   const std::string run = dir.file("run");
-  std::filesystem::create_directories(run + "/summary.json");  // a folder in the file's place
+  std::filesystem::create_directories(run + "/summary.json");
+  std::filesystem::create_directories(run + "/metrics.csv");
   const CommandResult r =
       run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + run);
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("note: " + run + "/summary.json could not be written either") !=
         std::string::npos);
+  // When writing summary.json is the error itself, it is said once, not twice.
+  TempDir again("summary-unwritable-only");
+  const std::string only = again.file("run");
+  std::filesystem::create_directories(only + "/summary.json");
+  const CommandResult once =
+      run_nnrun("train " + source_path("configs/iris.yaml") + " -q --epochs 2 --run-dir " + only);
+  CHECK(once.exit_code == 1);
+  CHECK(once.output.find("could not be written either") == std::string::npos);
+  CHECK(once.output.find("summary.json") != std::string::npos);
 }
 
 TEST_CASE("a log file that cannot be written is said once in words") {

@@ -23,7 +23,7 @@ RunLog::RunLog(bool quiet) {
     if (write_failed_) return;
     write_failed_ = true;
     std::cerr << "note: the run's log file cannot be written (" << message
-              << "); it stops here, the console goes on\n";
+              << "); train.log may miss lines from here on\n";
   });
 }
 

@@ -17,6 +17,8 @@ namespace nnrun {
 class RunLog {
  public:
   explicit RunLog(bool quiet);
+  RunLog(const RunLog&) = delete;  // its logger's error handler points at this object
+  RunLog& operator=(const RunLog&) = delete;
   ~RunLog();
   // Starts copying every line to this file (truncated first, or appended to on resume).
   void attach_file(const std::string& path, bool append = false);

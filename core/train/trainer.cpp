@@ -7,6 +7,7 @@
 #include <iostream>
 #include <limits>
 #include <new>
+#include <stdexcept>
 
 #include "core/checkpoint/atomic_file.hpp"
 #include "core/errors.hpp"
@@ -46,6 +47,8 @@ Trainer::Trainer(const Config& config, std::string config_yaml, Backend& backend
       resume_path_(std::move(resume_path)) {}
 
 TrainSummary Trainer::fit() {
+  if (fitted_) throw std::logic_error("Trainer::fit runs once: its data went to the backend");
+  fitted_ = true;
   try {
     TrainSummary summary = run();
     lock_.reset();
@@ -72,9 +75,11 @@ void Trainer::write_failure_summary(const std::string& error) noexcept {
                        summary_);
   } catch (const std::exception& e) {
     // The folder may be what failed (a full disk); the original error is the one to report,
-    // but say that the run's summary is missing, or stale from an earlier process.
-    std::cerr << "note: " << run_dir_ << "/summary.json could not be written either: " << e.what()
-              << "\n";
+    // but say that the run's summary is missing, or stale from an earlier process (unless
+    // writing it was that error).
+    if (error != e.what())
+      std::cerr << "note: " << run_dir_ << "/summary.json could not be written either: " << e.what()
+                << "\n";
   } catch (...) {
   }
 }

@@ -61,6 +61,7 @@ class Trainer {
   PreparedData data_;
   RunLog& log_;
   bool progress_bar_;
+  bool fitted_ = false;  // fit() releases the host samples once the backend holds them
   const Checkpoint* resume_;
   std::string resume_path_;
   // What run() has reached, for write_failure_summary: the lock outlives run() so the

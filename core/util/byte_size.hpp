@@ -16,6 +16,7 @@ inline std::string approximate_bytes(std::int64_t bytes) {
     ++unit;
   }
   char text[32];
+  if (bytes == 1) return "1 byte";
   std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
   return text;
 }
