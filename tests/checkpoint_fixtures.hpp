@@ -92,6 +92,13 @@ inline std::string replaced(std::string text, const std::string& from, const std
   return text.replace(at, from.size(), to);
 }
 
+// The real iris checkpoint (4 -> 16 -> 3, epoch 2, 8 batches an epoch) with its header's first
+// `from` replaced by `to`, framed again with a correct crc32.
+inline std::string with_header(const std::string& from, const std::string& to) {
+  const Parts parts = split_checkpoint(real_run().bytes);
+  return frame(replaced(parts.header, from, to), parts.payload);
+}
+
 // The InputError message parsing `bytes` gives; "LOADED" if it loads, and a message saying
 // so for any other exception (which a caller's check then rejects).
 inline std::string parse_error(const std::string& bytes, const std::string& path) {

@@ -20,12 +20,6 @@ using namespace nnrun::testing::ckpt;
 
 namespace {
 
-// The real iris checkpoint (4 -> 16 -> 3) with the header's first `from` replaced by `to`.
-std::string with_header(const std::string& from, const std::string& to) {
-  const Parts parts = split_checkpoint(real_run().bytes);
-  return frame(replaced(parts.header, from, to), parts.payload);
-}
-
 // The real checkpoint with the f32 at payload byte `offset` set to `value`. The payload starts
 // with layers.0.dense.weight (16 x 4, bytes 0..255), then layers.0.dense.bias (1 x 16).
 std::string with_value(std::size_t offset, float value) {

@@ -15,12 +15,6 @@ using namespace nnrun::testing::ckpt;
 
 namespace {
 
-// The real iris checkpoint (epoch 2, 8 batches per epoch) with `from` replaced by `to`.
-std::string crafted(const std::string& from, const std::string& to) {
-  const Parts parts = split_checkpoint(real_run().bytes);
-  return frame(replaced(parts.header, from, to), parts.payload);
-}
-
 const std::string kBatchesDone = "partial_epoch.batches_done: 0\n";
 
 }  // namespace
@@ -38,21 +32,21 @@ TEST_CASE("resume refuses a partial epoch's batch count outside the epoch") {
   for (const char* value : {"-3", "1000000", "8", "2.5", ".nan", "1e300"}) {
     CAPTURE(value);
     check_resume_refused(
-        crafted(kBatchesDone, "partial_epoch.batches_done: " + std::string(value) + "\n"),
+        with_header(kBatchesDone, "partial_epoch.batches_done: " + std::string(value) + "\n"),
         "partial_epoch.batches_done: expected a whole number in [0, 7]");
   }
   check_resume_refused(
-      crafted(kBatchesDone, "partial_epoch.batches_done: 3\n  partial_epoch.total_2: -5\n"),
+      with_header(kBatchesDone, "partial_epoch.batches_done: 3\n  partial_epoch.total_2: -5\n"),
       "partial_epoch.total_2: expected a finite sum >= 0");
 }
 
 TEST_CASE("resume refuses best-epoch counters past the checkpoint's epoch") {
   check_resume_refused(
-      crafted("checkpoint_monitor.best_epoch: 2\n", "checkpoint_monitor.best_epoch: 101\n"),
+      with_header("checkpoint_monitor.best_epoch: 2\n", "checkpoint_monitor.best_epoch: 101\n"),
       "checkpoint_monitor.best_epoch: expected a whole number in [0, 2]");
-  check_resume_refused(crafted("early_stopping.epochs_without_improvement: 0\n",
-                               "early_stopping.epochs_without_improvement: -1\n"),
+  check_resume_refused(with_header("early_stopping.epochs_without_improvement: 0\n",
+                                   "early_stopping.epochs_without_improvement: -1\n"),
                        "early_stopping.epochs_without_improvement");
-  check_resume_refused(crafted("plateau.bad_epochs: 0\n", "plateau.bad_epochs: 1e19\n"),
+  check_resume_refused(with_header("plateau.bad_epochs: 0\n", "plateau.bad_epochs: 1e19\n"),
                        "plateau.bad_epochs");
 }

@@ -100,6 +100,35 @@ void check_resume_compatible(const Config& given, const Checkpoint& checkpoint,
   }
 }
 
+bool put_best_checkpoint_back(const std::string& run_dir, std::int64_t best_epoch,
+                              const Checkpoint& resumed) {
+  namespace fs = std::filesystem;
+  const fs::path best = fs::path(run_dir) / "best.ckpt";
+  if (fs::exists(best)) return true;
+  const fs::path epoch_file = fs::path(run_dir) / ("epoch-" + std::to_string(best_epoch) + ".ckpt");
+  if (best_epoch == resumed.epoch)
+    save_checkpoint(best.string(), resumed);
+  else if (fs::exists(epoch_file))
+    fs::copy_file(epoch_file, best);
+  return fs::exists(best);
+}
+
+std::string already_finished(const Config& given, const Checkpoint& checkpoint,
+                             const EarlyStopResume& stopped_early) {
+  const bool ended_early = stopped_early.stopped_early && !stopped_early.budget_raised;
+  const bool completed =
+      checkpoint.status == "finished" && checkpoint.epoch >= given.training.epochs;
+  if (!ended_early && !completed) return "";
+  return "nnrun: the run already finished (" +
+         (ended_early ? "early stopping at epoch " + std::to_string(checkpoint.epoch) + ": " +
+                            checkpoint.stop_reason
+                      : "all " + std::to_string(checkpoint.epoch) + " epochs") +
+         "); nothing to train and nothing was written. To train on, raise training.epochs "
+         "above " +
+         std::to_string(ended_early ? stopped_early.stored_epochs : checkpoint.epoch) +
+         " (--epochs N)";
+}
+
 EarlyStopResume early_stop_resume(const Config& given, const Checkpoint& checkpoint,
                                   const std::string& path) {
   EarlyStopResume out;

@@ -36,4 +36,19 @@ struct EarlyStopResume {
 EarlyStopResume early_stop_resume(const Config& given, const Checkpoint& checkpoint,
                                   const std::string& path);
 
+// After set_aside_discarded_continuation: best.ckpt back in `run_dir` when it went with the
+// discarded epochs, from the resumed checkpoint (the best epoch itself) or from the best
+// epoch's epoch-N.ckpt. Whether best.ckpt is there now.
+bool put_best_checkpoint_back(const std::string& run_dir, std::int64_t best_epoch,
+                              const Checkpoint& resumed);
+
+// A run that early stopping already ended stays ended: resuming it would train one more
+// epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
+// training.epochs is an explicit request to train on: then it continues, with early
+// stopping's patience counted afresh (as a new Keras fit() would), keeping the best so far.
+// The message that says the run is done and how to train on, or "" when there is training
+// left to do.
+std::string already_finished(const Config& given, const Checkpoint& checkpoint,
+                             const EarlyStopResume& stopped_early);
+
 }  // namespace nnrun

@@ -18,6 +18,7 @@
 #include "core/train/progress_bar.hpp"
 #include "core/train/resume.hpp"
 #include "core/train/run_directory.hpp"
+#include "core/train/run_end_lines.hpp"
 #include "core/train/run_files.hpp"
 #include "core/train/run_lock.hpp"
 #include "core/train/settings_notes.hpp"
@@ -89,29 +90,16 @@ TrainSummary Trainer::run() {
   namespace fs = std::filesystem;
   check_model_fits_data(config_, data_.train);
 
-  // A run that early stopping already ended stays ended: resuming it would train one more
-  // epoch past the stop, and Keras or Lightning users expect "done" to mean done. Raising
-  // training.epochs is an explicit request to train on: then it continues, with early
-  // stopping's patience counted afresh (as a new Keras fit() would), keeping the best so far.
   EarlyStopResume stopped_early;
   if (resume_) {
     stopped_early = early_stop_resume(config_, *resume_, resume_path_);
-    const bool ended_early = stopped_early.stopped_early && !stopped_early.budget_raised;
-    const bool completed =
-        resume_->status == "finished" && resume_->epoch >= config_.training.epochs;
-    if (ended_early || completed) {
-      log_.line("nnrun: the run already finished (" +
-                (ended_early ? "early stopping at epoch " + std::to_string(resume_->epoch) + ": " +
-                                   resume_->stop_reason
-                             : "all " + std::to_string(resume_->epoch) + " epochs") +
-                "); nothing to train and nothing was written. To train on, raise "
-                "training.epochs above " +
-                std::to_string(ended_early ? stopped_early.stored_epochs : resume_->epoch) +
-                " (--epochs N)");
-      TrainSummary done;
-      done.stop_reason = "already finished";
-      done.epochs_run = resume_->epoch;
-      return done;
+    if (const std::string done = already_finished(config_, *resume_, stopped_early);
+        !done.empty()) {
+      log_.line(done);
+      TrainSummary finished;
+      finished.stop_reason = "already finished";
+      finished.epochs_run = resume_->epoch;
+      return finished;
     }
   }
 
@@ -212,13 +200,8 @@ TrainSummary Trainer::run() {
               " discards this run's later epochs; their files were moved to " + discarded.folder +
               ": " + files);
     const std::int64_t best_epoch = best_tracker.best_epoch();
-    if (ck.save_best && best_epoch > 0 && !fs::exists(in_run("best.ckpt"))) {
-      const std::string epoch_file = in_run("epoch-" + std::to_string(best_epoch) + ".ckpt");
-      if (best_epoch == resume_->epoch)
-        save_checkpoint(in_run("best.ckpt"), *resume_);
-      else if (fs::exists(epoch_file))
-        fs::copy_file(epoch_file, in_run("best.ckpt"));
-      best_on_disk = fs::exists(in_run("best.ckpt"));
+    if (ck.save_best && best_epoch > 0) {
+      best_on_disk = put_best_checkpoint_back(run_dir, best_epoch, *resume_);
       if (!best_on_disk)
         log_.line("note: the checkpoint of the best epoch so far (" + std::to_string(best_epoch) +
                   ") was overwritten by the discarded epochs; best.ckpt is saved again when an "
@@ -405,22 +388,10 @@ TrainSummary Trainer::run() {
   summary.best_epoch = best_tracker.best_epoch();
   summary.best_value = best_tracker.best();
   summary.wall_seconds = seconds_since(started_);
-  log_.line("stopped: " + summary.stop_reason);
-  if (summary.best_epoch > 0)
-    log_.line("best " + summary.monitor + " " + format_metric(summary.best_value) + " at epoch " +
-              std::to_string(summary.best_epoch) +
-              (!ck.save_best  ? std::string()
-               : best_on_disk ? "; saved " + in_run("best.ckpt")
-                              : "; its checkpoint is no longer on disk"));
-  else
-    log_.line("no epoch finished with a finite " + summary.monitor + ": no best.ckpt was saved");
-  std::string final_line = "final model (" + summary.final_weights + "): val loss " +
-                           format_metric(summary.final_val.loss) + ", val error " +
-                           format_metric(summary.final_val.error);
-  if (summary.final_test)
-    final_line += "; test loss " + format_metric(summary.final_test->loss) + ", test error " +
-                  format_metric(summary.final_test->error);
-  log_.line(final_line);
+  const std::string best_saved_note = !ck.save_best  ? std::string()
+                                      : best_on_disk ? "; saved " + in_run("best.ckpt")
+                                                     : "; its checkpoint is no longer on disk";
+  for (const std::string& line : run_end_lines(summary, best_saved_note)) log_.line(line);
   write_summary_json(in_run("summary.json"), run_facts(), summary);
   return summary;
 }
